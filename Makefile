@@ -1,0 +1,52 @@
+# Cairn — `make up` (install, ingest the samples, start API + UI) and `make test`.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+export HF_HUB_OFFLINE := 1
+export DO_NOT_TRACK := 1
+RUN := .cairn/run
+
+.PHONY: install up down test lint unit bench bench-engines clean samples
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	# CPU torch first: anything unpinned would pull several GB of CUDA wheels.
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+up: install
+	$(BIN)/cairn ingest samples/handbook
+	mkdir -p $(RUN)
+	$(BIN)/cairn serve --port 8000 > $(RUN)/api.log 2>&1 & echo $$! > $(RUN)/api.pid
+	$(BIN)/cairn ui --port 8501 > $(RUN)/ui.log 2>&1 & echo $$! > $(RUN)/ui.pid
+	@echo "API http://localhost:8000/docs   UI http://localhost:8501   (make down to stop)"
+
+down:
+	-for p in $(RUN)/*.pid; do kill $$(cat $$p) 2>/dev/null; rm -f $$p; done
+
+lint: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy core ingest api ui eval cairn bench
+	$(BIN)/lint-imports
+
+test: install lint
+	$(BIN)/pytest -q
+
+unit: install
+	$(BIN)/pytest -q -m "not integration"
+
+bench: install
+	$(BIN)/python bench/engines.py
+	$(BIN)/python bench/ingest.py
+
+samples: install
+	$(BIN)/python samples/build_samples.py
+
+clean: down
+	rm -rf .cairn

@@ -1,0 +1,1 @@
+"""HTTP API (FastAPI): create_app() factory, thin routers, named services."""

@@ -1,0 +1,1 @@
+"""The ``cairn`` command line — the only package that imports all the others."""

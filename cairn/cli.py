@@ -1,0 +1,138 @@
+"""``cairn``: ingest, index versions, serve. Errors print one line and exit non-zero."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from core.embedding import Embedder, build_embedder
+from core.errors import CairnError
+from core.records import Records
+from core.settings import Settings, get_settings
+from core.store import VectorStore, open_store
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+index_app = typer.Typer(no_args_is_help=True, help="List, promote and roll back index versions.")
+app.add_typer(index_app, name="index")
+console = Console(stderr=True)
+
+
+@contextmanager
+def kernel(settings: Settings) -> Iterator[tuple[Records, VectorStore]]:
+    """Open the records DB and vector store; always close the store."""
+    records = Records(settings.records_url)
+    store = open_store(settings)
+    try:
+        yield records, store
+    finally:
+        store.close()
+
+
+@app.command()
+def ingest(
+    path: Annotated[Path, typer.Argument(help="Folder (or file) of documents")],
+    rebuild: Annotated[bool, typer.Option(help="Build a new index version from scratch")] = False,
+    promote: Annotated[bool, typer.Option(help="Make a rebuilt version live at once")] = False,
+    strict: Annotated[bool, typer.Option(help="Exit 1 if any file failed")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
+) -> None:
+    """Sync a folder into the index: new/changed files are embedded, removed ones deleted."""
+    from cairn.render import RichProgress, print_report
+    from ingest import versions
+    from ingest.pipeline import Ingestor
+
+    settings = get_settings()
+
+    def embedder_for(texts: Sequence[str]) -> Embedder:
+        return build_embedder(settings, calibration=lambda: texts)
+
+    started = time.perf_counter()
+    with kernel(settings) as (records, store), RichProgress(console) as bar:
+        report = Ingestor(settings, records, store, embedder_for, bar).run(path, rebuild=rebuild)
+        if promote and not report.promoted:
+            versions.promote(records, store, settings.qdrant.alias, report.version)
+            report.promoted = True
+    report.seconds = time.perf_counter() - started
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), indent=2, default=str))
+    else:
+        print_report(console, report)
+    if strict and report.problems:
+        raise typer.Exit(1)
+
+
+@index_app.command("list")
+def index_list() -> None:
+    """Show every index version and which one is live."""
+    from rich.table import Table
+
+    settings = get_settings()
+    with kernel(settings) as (records, store):
+        live = store.resolve_alias(settings.qdrant.alias)
+        table = Table("version", "live", "status", "chunks", "model", "backend", "rev", "built")
+        for row in records.versions():
+            chunks = store.count(row.collection) if store.has_collection(row.collection) else 0
+            table.add_row(
+                str(row.version),
+                "●" if row.collection == live else "",
+                row.status,
+                str(chunks),
+                row.model_id,
+                row.backend,
+                str(row.revision),
+                row.created_at.strftime("%Y-%m-%d %H:%M"),
+            )
+    Console().print(table)
+
+
+@index_app.command("promote")
+def index_promote(version: int) -> None:
+    """Make a version live (switch the alias)."""
+    from ingest import versions
+
+    settings = get_settings()
+    with kernel(settings) as (records, store):
+        versions.promote(records, store, settings.qdrant.alias, version)
+    console.print(f"v{version} is live")
+
+
+@index_app.command("rollback")
+def index_rollback() -> None:
+    """Switch the alias back to the previously live version."""
+    from ingest import versions
+
+    settings = get_settings()
+    with kernel(settings) as (records, store):
+        row = versions.rollback(records, store, settings.qdrant.alias)
+    console.print(f"rolled back: v{row.version} is live")
+
+
+def main() -> None:
+    """Entry point: run the app, turning Cairn errors into one line and exit code 1."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        app(standalone_mode=False)
+    except CairnError as exc:
+        console.print(f"[red]error:[/] {exc}")
+        sys.exit(1)
+    except KeyboardInterrupt:
+        console.print("interrupted; run the same command again to resume")
+        sys.exit(130)
+    except (typer.Exit, SystemExit) as exc:
+        sys.exit(getattr(exc, "exit_code", getattr(exc, "code", 0)))
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

@@ -1,0 +1,55 @@
+"""One exception tree for the whole kernel.
+
+Every failure a user can cause or meet is a ``CairnError`` subclass. The CLI turns
+one into a single readable line and a non-zero exit; the API (later) maps each to a
+problem-JSON response. Nothing above the kernel should need to catch library errors.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CairnError",
+    "ConfigError",
+    "EmbedderError",
+    "IndexMismatch",
+    "IndexNotFound",
+    "IngestError",
+    "StoreError",
+]
+
+
+class CairnError(Exception):
+    """Base of every error Cairn raises on purpose."""
+
+
+class ConfigError(CairnError):
+    """A setting is missing or invalid."""
+
+
+class IngestError(CairnError):
+    """A source could not be read, parsed or chunked (the message says why)."""
+
+
+class EmbedderError(CairnError):
+    """The embedding model could not be loaded or run."""
+
+
+class StoreError(CairnError):
+    """The vector store refused an operation or could not be reached."""
+
+
+class IndexNotFound(CairnError):
+    """The requested index version (or the live alias) does not exist."""
+
+
+class IndexMismatch(CairnError):
+    """The index was built with another embedder or chunking than the one configured."""
+
+    def __init__(self, what: str, index_value: object, configured_value: object) -> None:
+        self.what = what
+        self.index_value = index_value
+        self.configured_value = configured_value
+        super().__init__(
+            f"index was built with {what} {index_value!r} but the configured {what} is "
+            f"{configured_value!r}; use the same setting or rebuild with `cairn ingest --rebuild`"
+        )

@@ -1,0 +1,180 @@
+"""Records DB (SQLAlchemy 2): index versions, the per-version source manifest, events.
+
+SQLite file by default, Postgres when ``CAIRN_DATABASE_URL`` is set; the same code and
+the same contract tests run on both. Later issues add audit, feedback and reviews here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from core.errors import CairnError, IndexNotFound
+
+__all__ = ["IndexVersion", "ManifestRow", "Records", "IndexEvent", "utcnow"]
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now (stored as UTC)."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every records table."""
+
+    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}
+
+
+class IndexVersion(Base):
+    """One built (or building) index version and what it was built with."""
+
+    __tablename__ = "index_versions"
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    collection: Mapped[str] = mapped_column(String(128))
+    model_id: Mapped[str] = mapped_column(String(256))
+    backend: Mapped[str] = mapped_column(String(64))
+    dim: Mapped[int] = mapped_column(Integer)
+    chunking: Mapped[dict[str, Any]]
+    corpus_root: Mapped[str] = mapped_column(Text)
+    corpus_hash: Mapped[str] = mapped_column(String(64), default="")
+    status: Mapped[str] = mapped_column(String(16), default="building")
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ManifestRow(Base):
+    """One source file in one index version: its hash, chunks and outcome."""
+
+    __tablename__ = "manifest"
+    __table_args__ = (UniqueConstraint("version", "path"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    version: Mapped[int] = mapped_column(ForeignKey("index_versions.version", ondelete="CASCADE"))
+    path: Mapped[str] = mapped_column(String(1024))
+    doc_id: Mapped[str] = mapped_column(String(64))
+    doc_hash: Mapped[str] = mapped_column(String(64))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    error: Mapped[str | None] = mapped_column(Text, default=None)
+    title: Mapped[str] = mapped_column(Text, default="")
+    groups: Mapped[list[str]]
+    access_defaulted: Mapped[bool] = mapped_column(default=True)
+    chunk_ids: Mapped[list[str]]
+    size_bytes: Mapped[int] = mapped_column(Integer, default=0)
+    text: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class IndexEvent(Base):
+    """Promote/rollback/build history, for the operator's audit trail."""
+
+    __tablename__ = "index_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    action: Mapped[str] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(Integer)
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+def _normalise_url(url: str) -> str:
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+class Records:
+    """Session factory + the queries the rest of Cairn needs."""
+
+    def __init__(self, url: str, connect_args: dict[str, Any] | None = None) -> None:
+        url = _normalise_url(url)
+        if url.startswith("sqlite:///"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        self.engine: Engine = create_engine(url, connect_args=connect_args or {})
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        try:
+            Base.metadata.create_all(self.engine)
+        except SQLAlchemyError as exc:
+            raise CairnError(f"records DB unreachable ({self.engine.url!r}): {exc}") from exc
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A transaction: committed on success, rolled back on error."""
+        with self._sessions.begin() as session:
+            yield session
+
+    # -- index versions --------------------------------------------------------------
+    def versions(self) -> list[IndexVersion]:
+        """All versions, newest first."""
+        with self.session() as s:
+            return list(s.scalars(select(IndexVersion).order_by(IndexVersion.version.desc())))
+
+    def version(self, number: int) -> IndexVersion:
+        """One version, or IndexNotFound."""
+        with self.session() as s:
+            row = s.get(IndexVersion, number)
+            if row is None:
+                raise IndexNotFound(f"index version {number} does not exist")
+            return row
+
+    def new_version(self, **fields: Any) -> IndexVersion:
+        """Register the next version number."""
+        with self.session() as s:
+            number = (s.scalar(select(func.max(IndexVersion.version))) or 0) + 1
+            row = IndexVersion(version=number, collection=f"cairn_v{number}", **fields)
+            s.add(row)
+            return row
+
+    def update_version(self, number: int, **fields: Any) -> None:
+        """Set fields on a version and touch ``updated_at``."""
+        with self.session() as s:
+            row = s.get(IndexVersion, number)
+            if row is None:
+                raise IndexNotFound(f"index version {number} does not exist")
+            for key, value in {**fields, "updated_at": utcnow()}.items():
+                setattr(row, key, value)
+
+    def log_event(self, action: str, version: int, detail: str = "") -> None:
+        """Append to the index event history."""
+        with self.session() as s:
+            s.add(IndexEvent(action=action, version=version, detail=detail))
+
+    def events(self, limit: int = 50) -> list[IndexEvent]:
+        """Most recent events first."""
+        with self.session() as s:
+            return list(s.scalars(select(IndexEvent).order_by(IndexEvent.id.desc()).limit(limit)))
+
+    # -- manifest ----------------------------------------------------------------------
+    def manifest(self, version: int) -> dict[str, ManifestRow]:
+        """Manifest rows of a version by path."""
+        with self.session() as s:
+            rows = s.scalars(select(ManifestRow).where(ManifestRow.version == version))
+            return {r.path: r for r in rows}
+
+    def save_rows(self, version: int, rows: list[ManifestRow], removed: list[str]) -> None:
+        """Replace the rows for these paths (one transaction) and drop removed paths."""
+        paths = [r.path for r in rows] + removed
+        with self.session() as s:
+            for old in s.scalars(
+                select(ManifestRow).where(ManifestRow.version == version, ManifestRow.path.in_(paths))
+            ):
+                s.delete(old)
+            s.flush()
+            for row in rows:
+                row.version = version
+                s.add(row)
+
+    def document(self, version: int, doc_id: str) -> ManifestRow | None:
+        """The manifest row (with parsed text) of a document."""
+        with self.session() as s:
+            return s.scalar(
+                select(ManifestRow).where(ManifestRow.version == version, ManifestRow.doc_id == doc_id)
+            )

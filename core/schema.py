@@ -1,0 +1,97 @@
+"""Cairn's own data types. Framework objects are converted to these at the boundary.
+
+The chunk payload contract (DESIGN.md) is ``Chunk.payload()``; ``Chunk.from_payload``
+reads it back, so the store never hands a Qdrant type to the layers above it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+CHUNK_NAMESPACE = uuid.UUID("6f1c2a9e-3b7d-5e41-9a0c-2d8b7e4f6a11")
+DEFAULT_GROUP = "everyone"
+
+
+def content_hash(text: str) -> str:
+    """Stable hash of a text: chunk ids and dedup rely on it."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def doc_id_for(source: str) -> str:
+    """A document's id is derived from its path relative to the corpus root."""
+    return str(uuid.uuid5(CHUNK_NAMESPACE, f"doc:{source}"))
+
+
+def chunk_id_for(doc_id: str, ordinal: int, chash: str) -> str:
+    """Deterministic chunk id: re-ingesting the same content is an idempotent upsert."""
+    return str(uuid.uuid5(CHUNK_NAMESPACE, f"{doc_id}:{ordinal}:{chash}"))
+
+
+class Block(BaseModel):
+    """One parsed element of a document (heading, paragraph, list item, table)."""
+
+    text: str
+    kind: str = "text"
+    heading_level: int | None = None
+    page: int | None = None
+
+
+class ParsedDocument(BaseModel):
+    """A source file after parsing: blocks in reading order plus document metadata."""
+
+    source: str
+    title: str
+    blocks: list[Block]
+    groups: list[str] = Field(default_factory=lambda: [DEFAULT_GROUP])
+    access_defaulted: bool = True
+    pages: int | None = None
+    warnings: list[str] = Field(default_factory=list)
+
+
+class Chunk(BaseModel):
+    """A retrievable passage with everything needed to cite it."""
+
+    id: str
+    doc_id: str
+    ordinal: int
+    source: str
+    title: str
+    section: str
+    text: str
+    span: tuple[int, int]
+    page: int | None
+    content_hash: str
+    doc_hash: str
+    groups: list[str]
+    modified_at: datetime
+    ingested_at: datetime
+
+    def payload(self) -> dict[str, Any]:
+        """The payload stored beside the vectors (JSON-safe)."""
+        data = self.model_dump(mode="json", exclude={"id"})
+        data["span"] = list(self.span)
+        return data
+
+    @classmethod
+    def from_payload(cls, point_id: str, payload: dict[str, Any]) -> Chunk:
+        """Rebuild a chunk from a stored payload."""
+        return cls.model_validate({**payload, "id": point_id})
+
+
+class SparseVector(BaseModel):
+    """Sparse (BM25) vector: parallel index/value lists."""
+
+    indices: list[int]
+    values: list[float]
+
+
+class Hit(BaseModel):
+    """One search result."""
+
+    chunk: Chunk
+    score: float

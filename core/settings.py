@@ -1,0 +1,86 @@
+"""Settings: one nested pydantic-settings tree, read from ``CAIRN_*`` environment variables.
+
+Nested fields use a double underscore: ``CAIRN_QDRANT__URL``, ``CAIRN_EMBEDDING__BACKEND``.
+Every knob is listed in the README's configuration table.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class QdrantSettings(BaseModel):
+    """Vector engine: embedded (default) or a Qdrant server when ``url`` is set."""
+
+    url: str | None = None
+    api_key: str | None = None
+    alias: str = "cairn"
+    timeout_s: float = 30.0
+
+
+class EmbeddingSettings(BaseModel):
+    """Which embedding backend computes the dense vectors."""
+
+    backend: Literal["auto", "openvino", "torch", "fake"] = "auto"
+    batch_size: int = Field(32, ge=1, le=1024)
+    threads: int = Field(0, ge=0, description="0 = all cores")
+    bf16: bool = True
+    calibration_size: int = Field(300, ge=16, le=5000)
+
+
+class ChunkingSettings(BaseModel):
+    """How parsed documents are split; recorded with each index version."""
+
+    chunk_tokens: int = Field(200, ge=32, le=256)
+    overlap_tokens: int = Field(32, ge=0, le=128)
+
+
+class IngestSettings(BaseModel):
+    """Limits and batching for ``cairn ingest``."""
+
+    max_file_mb: float = Field(20.0, gt=0)
+    batch_chunks: int = Field(256, ge=1)
+    min_chars: int = Field(40, ge=0, description="documents shorter than this are flagged")
+
+
+class Settings(BaseSettings):
+    """Root of the settings tree."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CAIRN_", env_nested_delimiter="__", extra="ignore"
+    )
+
+    home: Path = Path(".cairn")
+    database_url: str | None = None
+    qdrant: QdrantSettings = QdrantSettings()
+    embedding: EmbeddingSettings = EmbeddingSettings()
+    chunking: ChunkingSettings = ChunkingSettings()
+    ingest: IngestSettings = IngestSettings()
+
+    @property
+    def records_url(self) -> str:
+        """SQLAlchemy URL of the records DB: ``database_url`` or a SQLite file in ``home``."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.home / 'records.db').resolve()}"
+
+    @property
+    def vectors_path(self) -> Path:
+        """Folder of the embedded vector engine."""
+        return self.home / "vectors"
+
+    @property
+    def models_path(self) -> Path:
+        """Folder where converted/quantized embedding models are cached."""
+        return self.home / "models"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()

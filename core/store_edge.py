@@ -1,0 +1,195 @@
+"""Embedded engine: qdrant-edge (the Qdrant engine in-process, WAL-backed, on disk).
+
+One EdgeShard folder per collection under ``<home>/vectors``; aliases live in
+``aliases.json`` (written atomically). qdrant-edge is 0.x, so all of its types stay
+inside this module. A shard folder is single-writer: one process at a time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import qdrant_edge as qe
+
+from core.errors import StoreError
+from core.schema import Chunk, Hit, SparseVector
+from core.store import DENSE, INDEXED_FIELDS, SPARSE, StoredPoint
+
+RRF_K = 60
+
+
+def _acl(groups: Sequence[str]) -> qe.Filter:
+    return qe.Filter(must=[qe.FieldCondition("groups", match=qe.MatchAny(list(groups)))])
+
+
+class EdgeStore:
+    """VectorStore over qdrant-edge shards."""
+
+    engine = "qdrant-edge"
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._shards: dict[str, qe.EdgeShard] = {}
+
+    # -- collections and aliases -------------------------------------------------
+    def _path(self, name: str) -> Path:
+        if not name.replace("_", "").isalnum():
+            raise StoreError(f"invalid collection name {name!r}")
+        return self.root / name
+
+    def create_collection(self, name: str, dim: int) -> None:
+        """Create the shard with named dense + sparse vectors and keyword indexes."""
+        if self.has_collection(name):
+            raise StoreError(f"collection {name} already exists")
+        config = qe.EdgeConfig(
+            vectors={DENSE: qe.EdgeVectorParams(size=dim, distance=qe.Distance.Cosine)},
+            sparse_vectors={SPARSE: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
+        )
+        shard = qe.EdgeShard.create(str(self._path(name)), config)
+        for field in INDEXED_FIELDS:
+            shard.update(qe.UpdateOperation.create_field_index(field, qe.PayloadSchemaType.Keyword))
+        shard.flush()
+        self._shards[name] = shard
+
+    def drop_collection(self, name: str) -> None:
+        """Close and remove the shard folder."""
+        shard = self._shards.pop(name, None)
+        if shard is not None:
+            shard.close()
+        shutil.rmtree(self._path(name), ignore_errors=True)
+
+    def has_collection(self, name: str) -> bool:
+        """A collection exists when its shard folder does."""
+        return self._path(name).is_dir()
+
+    def _shard(self, name: str) -> qe.EdgeShard:
+        if name not in self._shards:
+            if not self.has_collection(name):
+                raise StoreError(f"collection {name} does not exist")
+            try:
+                self._shards[name] = qe.EdgeShard.load(str(self._path(name)))
+            except Exception as exc:
+                raise StoreError(f"cannot open collection {name}: {exc}") from exc
+        return self._shards[name]
+
+    def _aliases(self) -> dict[str, str]:
+        path = self.root / "aliases.json"
+        return dict(json.loads(path.read_text())) if path.exists() else {}
+
+    def set_alias(self, alias: str, name: str) -> None:
+        """Atomically rewrite the alias file."""
+        if not self.has_collection(name):
+            raise StoreError(f"collection {name} does not exist")
+        aliases = {**self._aliases(), alias: name}
+        tmp = self.root / "aliases.json.tmp"
+        tmp.write_text(json.dumps(aliases, indent=2))
+        os.replace(tmp, self.root / "aliases.json")
+
+    def resolve_alias(self, alias: str) -> str | None:
+        """The alias target, if any."""
+        return self._aliases().get(alias)
+
+    # -- points --------------------------------------------------------------------
+    def upsert(self, name: str, points: Sequence[StoredPoint]) -> None:
+        """Upsert and flush, so a crash after this call loses nothing."""
+        if not points:
+            return
+        shard = self._shard(name)
+        edge_points = [
+            qe.Point(
+                p.id,
+                {
+                    DENSE: [float(x) for x in p.dense],
+                    SPARSE: qe.SparseVector(p.sparse.indices, p.sparse.values),
+                },
+                p.payload,
+            )
+            for p in points
+        ]
+        shard.update(qe.UpdateOperation.upsert_points(edge_points))
+        shard.flush()
+
+    def delete(self, name: str, ids: Iterable[str]) -> None:
+        """Delete by id."""
+        id_list: list[qe.PointId] = list(ids)
+        if id_list:
+            self._shard(name).update(qe.UpdateOperation.delete_points(id_list))
+            self._shard(name).flush()
+
+    def delete_doc(self, name: str, doc_id: str, keep: Iterable[str] = ()) -> None:
+        """Delete a document's points except ``keep`` (removes orphans of crashed runs)."""
+        keep_ids: set[qe.PointId] = set(keep)
+        flt = qe.Filter(
+            must=[qe.FieldCondition("doc_id", match=qe.MatchValue(doc_id))],
+            must_not=[qe.HasIdCondition(keep_ids)] if keep_ids else None,
+        )
+        self._shard(name).update(qe.UpdateOperation.delete_points_by_filter(flt))
+        self._shard(name).flush()
+
+    def ids(self, name: str) -> set[str]:
+        """Scroll all ids (no payload, no vectors)."""
+        shard, out, offset = self._shard(name), set(), None
+        while True:
+            records, offset = shard.scroll(
+                qe.ScrollRequest(offset=offset, limit=1024, with_payload=False)
+            )
+            out.update(str(r.id) for r in records)
+            if offset is None:
+                return out
+
+    def count(self, name: str) -> int:
+        """Exact point count."""
+        return int(self._shard(name).count(qe.CountRequest(exact=True)))
+
+    def search(
+        self,
+        name: str,
+        dense: Sequence[float] | None,
+        sparse: SparseVector | None,
+        groups: Sequence[str],
+        limit: int,
+        weights: tuple[float, float] = (1.0, 1.0),
+    ) -> list[Hit]:
+        """Exact dense + BM25 prefetch, fused by weighted RRF, ACL filter in every stage."""
+        acl = _acl(groups)
+        stages: list[qe.Prefetch] = []
+        used: list[float] = []
+        depth = max(limit * 4, 40)
+        exact = qe.SearchParams(exact=True)
+        if dense is not None:
+            query = qe.Query.Nearest([float(x) for x in dense], using=DENSE)
+            stages.append(qe.Prefetch(limit=depth, query=query, filter=acl, params=exact))
+            used.append(weights[0])
+        if sparse is not None and sparse.indices:
+            vec = qe.SparseVector(sparse.indices, sparse.values)
+            stages.append(
+                qe.Prefetch(limit=depth, query=qe.Query.Nearest(vec, using=SPARSE), filter=acl)
+            )
+            used.append(weights[1])
+        if not stages:
+            return []
+        request = qe.QueryRequest(
+            limit=limit,
+            prefetches=stages,
+            query=qe.Fusion.Rrf(k=RRF_K, weights=used),
+            filter=acl,
+            with_payload=True,
+        )
+        return [_hit(p) for p in self._shard(name).query(request)]
+
+    def close(self) -> None:
+        """Flush and close every open shard."""
+        for shard in self._shards.values():
+            shard.flush()
+            shard.close()
+        self._shards.clear()
+
+
+def _hit(point: Any) -> Hit:
+    return Hit(chunk=Chunk.from_payload(str(point.id), dict(point.payload or {})), score=point.score)

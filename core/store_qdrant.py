@@ -1,0 +1,183 @@
+"""Server engine: qdrant-client against a Qdrant server (or its local mode in tests).
+
+The same client calls run against ``QdrantClient(url=...)`` in production and
+``QdrantClient(location=":memory:")`` in the contract tests, so the server code path is
+exercised even where no server runs. Real aliases; weighted RRF via the Query API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from qdrant_client import QdrantClient, models
+
+from core.errors import StoreError
+from core.schema import Chunk, Hit, SparseVector
+from core.settings import QdrantSettings
+from core.store import DENSE, INDEXED_FIELDS, SPARSE, StoredPoint
+
+RRF_K = 60
+
+
+def _acl(groups: Sequence[str]) -> models.Filter:
+    return models.Filter(
+        must=[models.FieldCondition(key="groups", match=models.MatchAny(any=list(groups)))]
+    )
+
+
+class QdrantServerStore:
+    """VectorStore over qdrant-client."""
+
+    engine = "qdrant-server"
+
+    def __init__(self, client: QdrantClient) -> None:
+        self.client = client
+
+    @classmethod
+    def connect(cls, cfg: QdrantSettings) -> QdrantServerStore:
+        """Connect to ``cfg.url`` (fails clearly if the server is unreachable)."""
+        client = QdrantClient(url=cfg.url, api_key=cfg.api_key, timeout=int(cfg.timeout_s))
+        try:
+            client.get_collections()
+        except Exception as exc:
+            raise StoreError(f"cannot reach Qdrant at {cfg.url}: {exc}") from exc
+        return cls(client)
+
+    def create_collection(self, name: str, dim: int) -> None:
+        """Dense cosine + sparse BM25 with IDF modifier, keyword payload indexes."""
+        if self.has_collection(name):
+            raise StoreError(f"collection {name} already exists")
+        self.client.create_collection(
+            name,
+            vectors_config={DENSE: models.VectorParams(size=dim, distance=models.Distance.COSINE)},
+            sparse_vectors_config={SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)},
+        )
+        for field in INDEXED_FIELDS:
+            self.client.create_payload_index(name, field, models.PayloadSchemaType.KEYWORD)
+
+    def drop_collection(self, name: str) -> None:
+        """Delete the collection if it exists."""
+        if self.has_collection(name):
+            self.client.delete_collection(name)
+
+    def has_collection(self, name: str) -> bool:
+        """Whether the collection exists."""
+        return bool(self.client.collection_exists(name))
+
+    def set_alias(self, alias: str, name: str) -> None:
+        """Delete + create the alias in one atomic request."""
+        if not self.has_collection(name):
+            raise StoreError(f"collection {name} does not exist")
+        ops: list[Any] = []
+        if self.resolve_alias(alias) is not None:
+            ops.append(models.DeleteAliasOperation(delete_alias=models.DeleteAlias(alias_name=alias)))
+        ops.append(
+            models.CreateAliasOperation(
+                create_alias=models.CreateAlias(collection_name=name, alias_name=alias)
+            )
+        )
+        self.client.update_collection_aliases(change_aliases_operations=ops)
+
+    def resolve_alias(self, alias: str) -> str | None:
+        """The collection behind ``alias``."""
+        for item in self.client.get_aliases().aliases:
+            if item.alias_name == alias:
+                return str(item.collection_name)
+        return None
+
+    def upsert(self, name: str, points: Sequence[StoredPoint]) -> None:
+        """Upsert and wait for the write to be applied."""
+        if not points:
+            return
+        structs = [
+            models.PointStruct(
+                id=p.id,
+                vector={
+                    DENSE: [float(x) for x in p.dense],
+                    SPARSE: models.SparseVector(indices=p.sparse.indices, values=p.sparse.values),
+                },
+                payload=p.payload,
+            )
+            for p in points
+        ]
+        self.client.upsert(name, structs, wait=True)
+
+    def delete(self, name: str, ids: Iterable[str]) -> None:
+        """Delete by id."""
+        id_list: list[models.ExtendedPointId] = list(ids)
+        if id_list:
+            self.client.delete(name, models.PointIdsList(points=id_list), wait=True)
+
+    def delete_doc(self, name: str, doc_id: str, keep: Iterable[str] = ()) -> None:
+        """Delete a document's points except ``keep``."""
+        keep_ids: list[models.ExtendedPointId] = list(keep)
+        flt = models.Filter(
+            must=[models.FieldCondition(key="doc_id", match=models.MatchValue(value=doc_id))],
+            must_not=[models.HasIdCondition(has_id=keep_ids)] if keep_ids else None,
+        )
+        self.client.delete(name, models.FilterSelector(filter=flt), wait=True)
+
+    def ids(self, name: str) -> set[str]:
+        """Scroll all ids."""
+        out: set[str] = set()
+        offset: Any = None
+        while True:
+            records, offset = self.client.scroll(
+                name, limit=1024, offset=offset, with_payload=False, with_vectors=False
+            )
+            out.update(str(r.id) for r in records)
+            if offset is None:
+                return out
+
+    def count(self, name: str) -> int:
+        """Exact count."""
+        return int(self.client.count(name, exact=True).count)
+
+    def search(
+        self,
+        name: str,
+        dense: Sequence[float] | None,
+        sparse: SparseVector | None,
+        groups: Sequence[str],
+        limit: int,
+        weights: tuple[float, float] = (1.0, 1.0),
+    ) -> list[Hit]:
+        """Dense + sparse prefetch with the ACL filter, fused by weighted RRF."""
+        acl = _acl(groups)
+        depth = max(limit * 4, 40)
+        stages: list[models.Prefetch] = []
+        used: list[float] = []
+        if dense is not None:
+            stages.append(
+                models.Prefetch(
+                    query=[float(x) for x in dense],
+                    using=DENSE,
+                    limit=depth,
+                    filter=acl,
+                    params=models.SearchParams(exact=True),
+                )
+            )
+            used.append(weights[0])
+        if sparse is not None and sparse.indices:
+            vec = models.SparseVector(indices=sparse.indices, values=sparse.values)
+            stages.append(models.Prefetch(query=vec, using=SPARSE, limit=depth, filter=acl))
+            used.append(weights[1])
+        if not stages:
+            return []
+        result = self.client.query_points(
+            name,
+            prefetch=stages,
+            query=models.RrfQuery(rrf=models.Rrf(k=RRF_K, weights=used)),
+            query_filter=acl,
+            limit=limit,
+            with_payload=True,
+        )
+        return [
+            Hit(chunk=Chunk.from_payload(str(p.id), dict(p.payload or {})), score=p.score)
+            for p in result.points
+        ]
+
+    def close(self) -> None:
+        """Close the client."""
+        self.client.close()

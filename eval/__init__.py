@@ -1,0 +1,1 @@
+"""Offline evaluation suite (datasets, metrics, runner, report, gate)."""

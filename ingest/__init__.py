@@ -1,0 +1,1 @@
+"""Ingestion: sources → parse (unstructured) → chunk (llama-index) → embed → upsert."""

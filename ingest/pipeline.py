@@ -1,0 +1,286 @@
+"""The ingest run: manifest-driven incremental sync into an index version.
+
+Per file: hash → unchanged files are skipped (no parse, no embed); new or changed files
+are parsed and chunked, then embedded in cross-file batches (length-bucketed, each
+distinct text once) and upserted; removed files lose their chunks. A file's manifest row
+is written only after its chunks are stored, and chunk ids are deterministic, so a run
+killed at any point is finished correctly by the next one. A file that fails is recorded
+with its reason and the run goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from core.embedding import Embedder
+from core.errors import CairnError, IngestError
+from core.records import IndexVersion, ManifestRow, Records, utcnow
+from core.schema import DEFAULT_GROUP, Chunk, doc_id_for
+from core.settings import Settings
+from core.sparse import Bm25Encoder
+from core.store import StoredPoint, VectorStore
+from ingest import versions
+from ingest.chunk import chunk_document, index_text
+from ingest.parse import parse, to_document
+from ingest.report import FileResult, IngestReport
+from ingest.sources import SUPPORTED, SourceFile, file_hash, folder_groups, walk
+
+PARSER_VERSION = "1"
+EmbedderFactory = Callable[[Sequence[str]], Embedder]
+
+
+class Progress:
+    """Receives progress; the CLI renders it with rich, tests ignore it."""
+
+    def start(self, files: int) -> None:
+        """Called once with the number of files found."""
+
+    def advance(self, files: int = 0, chunks: int = 0) -> None:
+        """Called as files are handled and chunks stored."""
+
+
+@dataclass
+class Pending:
+    """A parsed file waiting for its chunks to be embedded and stored."""
+
+    row: ManifestRow
+    chunks: list[Chunk]
+    result: FileResult
+    old_ids: list[str] = field(default_factory=list)
+
+
+class Ingestor:
+    """Runs one ingest of a folder into the live (or a new) index version."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        records: Records,
+        store: VectorStore,
+        embedder_factory: EmbedderFactory,
+        progress: Progress | None = None,
+    ) -> None:
+        self.settings = settings
+        self.records = records
+        self.store = store
+        self.embedder_factory = embedder_factory
+        self.embedder: Embedder | None = None
+        self.sparse = Bm25Encoder()
+        self.progress = progress or Progress()
+
+    # -- the run -------------------------------------------------------------------------
+    def run(self, root: Path, rebuild: bool = False) -> IngestReport:
+        """Sync ``root`` into the index; returns the report (also the data-quality report)."""
+        root = root.resolve()
+        files = walk(root)
+        row = self._target_version(root, rebuild)
+        report = IngestReport(version=row.version, collection=row.collection, root=str(root))
+        manifest = self.records.manifest(row.version)
+        self.progress.start(len(files))
+        batch: list[Pending] = []
+        seen: set[str] = set()
+        for src in files:
+            seen.add(src.rel)
+            pending = self._prepare(src, root, manifest.get(src.rel), report)
+            if pending is not None:
+                batch.append(pending)
+                if sum(len(p.chunks) for p in batch) >= self.settings.ingest.batch_chunks:
+                    self._store(row, batch, report)
+                    batch = []
+            else:
+                self.progress.advance(files=1)
+        self._store(row, batch, report)
+        self._remove_gone(row, manifest, seen, report)
+        self._finish(row, report)
+        return report
+
+    def _target_version(self, root: Path, rebuild: bool) -> IndexVersion:
+        alias = self.settings.qdrant.alias
+        live = versions.live_version(self.records, self.store, alias)
+        if live is not None and not rebuild:
+            versions.check_chunking(live, self.settings)
+            return live
+        for row in self.records.versions():  # resume an interrupted build
+            if row.status == "building" and self.store.has_collection(row.collection):
+                if row.chunking == versions.chunking_config(self.settings):
+                    return row
+        row = self.records.new_version(
+            model_id="(pending)",
+            backend="(pending)",
+            dim=0,
+            chunking=versions.chunking_config(self.settings),
+            corpus_root=str(root),
+        )
+        return row
+
+    def _prepare(
+        self, src: SourceFile, root: Path, old: ManifestRow | None, report: IngestReport
+    ) -> Pending | None:
+        result = FileResult(path=src.rel, size=src.size)
+        report.files.append(result)
+        try:
+            groups = folder_groups(src.path, root)
+            doc_hash = file_hash(src.path)
+        except CairnError as exc:
+            groups, doc_hash = None, ""
+            return self._failed(src, old, result, str(exc))
+        fingerprint = _fingerprint(doc_hash, groups, self.settings)
+        if old is not None and old.fingerprint == fingerprint:
+            result.absorb(old, action="unchanged")
+            return None
+        if src.suffix not in SUPPORTED:
+            reason = f"unsupported file type {src.suffix or '(none)'}"
+            return self._failed(src, old, result, reason, fingerprint, doc_hash, "skipped")
+        try:
+            row, chunks, doc_warnings = self._parse(src, doc_hash, fingerprint, groups)
+        except Exception as exc:  # noqa: BLE001 - any parser failure is reported, not fatal
+            reason = str(exc) if isinstance(exc, CairnError) else f"{type(exc).__name__}: {exc}"
+            return self._failed(src, old, result, reason, fingerprint, doc_hash)
+        result.absorb(row, action="updated" if old else "added")
+        result.warnings = doc_warnings
+        return Pending(row, chunks, result, old_ids=list(old.chunk_ids) if old else [])
+
+    def _parse(
+        self, src: SourceFile, doc_hash: str, fingerprint: str, groups: list[str] | None
+    ) -> tuple[ManifestRow, list[Chunk], list[str]]:
+        limit = self.settings.ingest.max_file_mb
+        if src.size > limit * 1024 * 1024:
+            raise IngestError(f"too large: {src.size / 2**20:.1f} MB > {limit:g} MB limit")
+        data = b"" if src.suffix in (".pdf", ".docx") else src.path.read_bytes()
+        blocks, meta, warnings = parse(src, data)
+        doc_groups = meta.get("groups") or groups
+        doc = to_document(
+            src, blocks, meta, warnings, doc_groups or [DEFAULT_GROUP], doc_groups is None
+        )
+        modified = datetime.fromtimestamp(src.mtime, UTC)
+        text, chunks = chunk_document(doc, doc_hash, modified, utcnow(), self.settings.chunking)
+        status = "ok" if chunks else "empty"
+        row = ManifestRow(
+            path=src.rel,
+            doc_id=doc_id_for(src.rel),
+            doc_hash=doc_hash,
+            fingerprint=fingerprint,
+            status=status,
+            error=None if chunks else "no text found",
+            title=doc.title,
+            groups=doc.groups,
+            access_defaulted=doc.access_defaulted,
+            chunk_ids=[c.id for c in chunks],
+            size_bytes=src.size,
+            text=text,
+        )
+        return row, chunks, doc.warnings
+
+    def _failed(
+        self,
+        src: SourceFile,
+        old: ManifestRow | None,
+        result: FileResult,
+        reason: str,
+        fingerprint: str = "",
+        doc_hash: str = "",
+        status: str = "failed",
+    ) -> Pending:
+        row = ManifestRow(
+            path=src.rel,
+            doc_id=doc_id_for(src.rel),
+            doc_hash=doc_hash,
+            fingerprint=fingerprint,
+            status=status,
+            error=reason,
+            groups=[],
+            chunk_ids=[],
+            size_bytes=src.size,
+        )
+        result.absorb(row, action=status)
+        return Pending(row, [], result, old_ids=list(old.chunk_ids) if old else [])
+
+    # -- embedding and storing -------------------------------------------------------------
+    def _embedder(self, texts: Sequence[str], row: IndexVersion) -> Embedder:
+        if self.embedder is None:
+            self.embedder = self.embedder_factory(texts)
+            if row.model_id == "(pending)":
+                self.records.update_version(
+                    row.version,
+                    model_id=self.embedder.model_id,
+                    backend=self.embedder.backend,
+                    dim=self.embedder.dim,
+                )
+                row.model_id, row.dim = self.embedder.model_id, self.embedder.dim
+                self.store.create_collection(row.collection, self.embedder.dim)
+            versions.check_compatible(row, self.embedder.model_id, self.embedder.dim)
+        return self.embedder
+
+    def _store(self, version: IndexVersion, batch: list[Pending], report: IngestReport) -> None:
+        if not batch:
+            return
+        chunks = [c for p in batch for c in p.chunks]
+        if chunks:
+            texts = [index_text(c) for c in chunks]
+            dense = _embed_unique(self._embedder(texts, version), texts)
+            sparse = self.sparse.encode_documents(texts)
+            points = [
+                StoredPoint(c.id, dense[i], sparse[i], c.payload()) for i, c in enumerate(chunks)
+            ]
+            self.store.upsert(version.collection, points)
+        for pending in batch:
+            if pending.old_ids and self.store.has_collection(version.collection):
+                self.store.delete_doc(version.collection, pending.row.doc_id, pending.row.chunk_ids)
+        self.records.save_rows(version.version, [p.row for p in batch], removed=[])
+        report.changed = True
+        self.progress.advance(files=len(batch), chunks=len(chunks))
+
+    def _remove_gone(
+        self, version: IndexVersion, manifest: dict[str, ManifestRow], seen: set[str], report: IngestReport
+    ) -> None:
+        gone = [row for path, row in manifest.items() if path not in seen]
+        for row in gone:
+            if self.store.has_collection(version.collection):
+                self.store.delete_doc(version.collection, row.doc_id)
+            report.removed.append(row.path)
+        if gone:
+            self.records.save_rows(version.version, [], removed=[r.path for r in gone])
+            report.changed = True
+
+    def _finish(self, version: IndexVersion, report: IngestReport) -> None:
+        manifest = self.records.manifest(version.version)
+        if self.store.has_collection(version.collection):
+            expected = {cid for row in manifest.values() for cid in row.chunk_ids}
+            orphans = self.store.ids(version.collection) - expected
+            self.store.delete(version.collection, orphans)  # left by an interrupted run
+            report.orphans_removed = len(orphans)
+            report.chunks_total = self.store.count(version.collection)
+        corpus = hashlib.sha256(
+            "\n".join(f"{p}:{r.fingerprint}" for p, r in sorted(manifest.items())).encode()
+        ).hexdigest()
+        fields: dict[str, object] = {"corpus_hash": corpus}
+        if version.status == "building" and self.store.has_collection(version.collection):
+            fields["status"] = "ready"
+        if report.changed or report.orphans_removed:
+            fields["revision"] = version.revision + 1
+        self.records.update_version(version.version, **fields)
+        report.revision = int(fields.get("revision", version.revision))  # type: ignore[call-overload]
+        alias = self.settings.qdrant.alias
+        if fields.get("status") == "ready" and self.store.resolve_alias(alias) is None:
+            version.status = "ready"
+            versions.promote(self.records, self.store, alias, version.version)
+            report.promoted = True
+        report.finish(manifest, self.settings.ingest.min_chars)
+
+
+def _fingerprint(doc_hash: str, groups: list[str] | None, settings: Settings) -> str:
+    """What decides 'unchanged': file bytes, folder access rule, parser version."""
+    key = f"{doc_hash}|{sorted(groups) if groups else '-'}|{PARSER_VERSION}"
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _embed_unique(embedder: Embedder, texts: list[str]) -> list[list[float]]:
+    """Embed each distinct text once (duplicated passages are common in real corpora)."""
+    unique = list(dict.fromkeys(texts))
+    vectors = embedder.embed(unique)
+    by_text = {t: vectors[i].tolist() for i, t in enumerate(unique)}
+    return [by_text[t] for t in texts]

@@ -1,0 +1,1 @@
+"""Streamlit UI; talks to the API over HTTP only."""
