@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
+import click
 import typer
 from rich.console import Console
 
@@ -47,7 +48,7 @@ def ingest(
 ) -> None:
     """Sync a folder into the index: new/changed files are embedded, removed ones deleted."""
     from cairn.render import RichProgress, print_report
-    from ingest import versions
+    from core import versions
     from ingest.pipeline import Ingestor
 
     settings = get_settings()
@@ -97,7 +98,7 @@ def index_list() -> None:
 @index_app.command("promote")
 def index_promote(version: int) -> None:
     """Make a version live (switch the alias)."""
-    from ingest import versions
+    from core import versions
 
     settings = get_settings()
     with kernel(settings) as (records, store):
@@ -108,7 +109,7 @@ def index_promote(version: int) -> None:
 @index_app.command("rollback")
 def index_rollback() -> None:
     """Switch the alias back to the previously live version."""
-    from ingest import versions
+    from core import versions
 
     settings = get_settings()
     with kernel(settings) as (records, store):
@@ -116,23 +117,58 @@ def index_rollback() -> None:
     console.print(f"rolled back: v{row.version} is live")
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Bind address")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+) -> None:
+    """Run the HTTP API with uvicorn."""
+    import uvicorn
+
+    from api.app import create_app
+
+    uvicorn.run(create_app(get_settings()), host=host, port=port, log_level="info")
+
+
+@app.command()
+def ui(
+    port: Annotated[int, typer.Option(help="Port")] = 8501,
+    api_url: Annotated[str, typer.Option(help="Cairn API base URL")] = "http://127.0.0.1:8000",
+) -> None:
+    """Run the Streamlit UI (it talks to the API over HTTP)."""
+    import os
+    import subprocess
+
+    script = Path(__file__).resolve().parent.parent / "ui" / "app.py"
+    env = {**os.environ, "CAIRN_API_URL": api_url, "PYTHONPATH": str(script.parent.parent)}
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    raise typer.Exit(subprocess.call(command, env=env))
+
+
 def main() -> None:
     """Entry point: run the app, turning Cairn errors into one line and exit code 1."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except CairnError as exc:
         console.print(f"[red]error:[/] {exc}")
         sys.exit(1)
     except KeyboardInterrupt:
         console.print("interrupted; run the same command again to resume")
         sys.exit(130)
-    except (typer.Exit, SystemExit) as exc:
-        sys.exit(getattr(exc, "exit_code", getattr(exc, "code", 0)))
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)

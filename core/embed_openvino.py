@@ -60,8 +60,10 @@ def _convert() -> Any:
             ).last_hidden_state
 
     example = {k: torch.from_numpy(v) for k, v in _tokenize(st.tokenizer, ["a b", "c"]).items()}
+    bert = st[0].auto_model
+    assert isinstance(bert, torch.nn.Module)
     with torch.no_grad():
-        return ov.convert_model(_Bert(st[0].auto_model).eval(), example_input=example)
+        return ov.convert_model(_Bert(bert).eval(), example_input=example)
 
 
 def quantize(target: Path, texts: Sequence[str]) -> None:

@@ -25,7 +25,7 @@ class TorchEmbedder:
             self._model = SentenceTransformer(str(minilm_path()), device="cpu")
         except Exception as exc:
             raise EmbedderError(f"cannot load the MiniLM model: {exc}") from exc
-        self.dim = int(self._model.get_embedding_dimension())
+        self.dim = int(self._model.get_embedding_dimension() or 384)
         self.batch_size = batch_size
 
     def embed(self, texts: Sequence[str]) -> Vectors:

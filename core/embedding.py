@@ -77,7 +77,8 @@ def encode_bucketed(
 def normalize(vectors: npt.NDArray[np.floating]) -> Vectors:
     """L2-normalise rows (zero rows stay zero)."""
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
+    result: Vectors = (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
+    return result
 
 
 class FakeEmbedder:

@@ -12,15 +12,25 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    func,
+    select,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from core.errors import CairnError, IndexNotFound
 
-__all__ = ["IndexVersion", "ManifestRow", "Records", "IndexEvent", "utcnow"]
+__all__ = ["IndexEvent", "IndexVersion", "ManifestRow", "Records", "utcnow"]
 
 
 def utcnow() -> datetime:
@@ -164,7 +174,9 @@ class Records:
         paths = [r.path for r in rows] + removed
         with self.session() as s:
             for old in s.scalars(
-                select(ManifestRow).where(ManifestRow.version == version, ManifestRow.path.in_(paths))
+                select(ManifestRow).where(
+                    ManifestRow.version == version, ManifestRow.path.in_(paths)
+                )
             ):
                 s.delete(old)
             s.flush()
@@ -176,5 +188,7 @@ class Records:
         """The manifest row (with parsed text) of a document."""
         with self.session() as s:
             return s.scalar(
-                select(ManifestRow).where(ManifestRow.version == version, ManifestRow.doc_id == doc_id)
+                select(ManifestRow).where(
+                    ManifestRow.version == version, ManifestRow.doc_id == doc_id
+                )
             )

@@ -75,6 +75,12 @@ class EdgeStore:
             try:
                 self._shards[name] = qe.EdgeShard.load(str(self._path(name)))
             except Exception as exc:
+                if "WouldBlock" in str(exc):
+                    raise StoreError(
+                        f"collection {name} is open in another process (a running `cairn serve`?)"
+                        "; the embedded engine allows one process at a time — stop it, or run"
+                        " a Qdrant server (CAIRN_QDRANT__URL) for concurrent access"
+                    ) from exc
                 raise StoreError(f"cannot open collection {name}: {exc}") from exc
         return self._shards[name]
 
@@ -134,7 +140,8 @@ class EdgeStore:
 
     def ids(self, name: str) -> set[str]:
         """Scroll all ids (no payload, no vectors)."""
-        shard, out, offset = self._shard(name), set(), None
+        shard, offset = self._shard(name), None
+        out: set[str] = set()
         while True:
             records, offset = shard.scroll(
                 qe.ScrollRequest(offset=offset, limit=1024, with_payload=False)
@@ -177,7 +184,7 @@ class EdgeStore:
         request = qe.QueryRequest(
             limit=limit,
             prefetches=stages,
-            query=qe.Fusion.Rrf(k=RRF_K, weights=used),
+            query=qe.Fusion.Rrf(k=RRF_K, weights=used),  # type: ignore[arg-type]  # stub lags
             filter=acl,
             with_payload=True,
         )
@@ -192,4 +199,6 @@ class EdgeStore:
 
 
 def _hit(point: Any) -> Hit:
-    return Hit(chunk=Chunk.from_payload(str(point.id), dict(point.payload or {})), score=point.score)
+    return Hit(
+        chunk=Chunk.from_payload(str(point.id), dict(point.payload or {})), score=point.score
+    )

@@ -71,7 +71,9 @@ class QdrantServerStore:
             raise StoreError(f"collection {name} does not exist")
         ops: list[Any] = []
         if self.resolve_alias(alias) is not None:
-            ops.append(models.DeleteAliasOperation(delete_alias=models.DeleteAlias(alias_name=alias)))
+            ops.append(
+                models.DeleteAliasOperation(delete_alias=models.DeleteAlias(alias_name=alias))
+            )
         ops.append(
             models.CreateAliasOperation(
                 create_alias=models.CreateAlias(collection_name=name, alias_name=alias)

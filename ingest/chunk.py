@@ -60,7 +60,7 @@ def sections(blocks: list[Block], spans: list[tuple[int, int]]) -> list[Section]
     for block, (start, end) in zip(blocks, spans, strict=True):
         if block.kind == "heading":
             level = block.heading_level or 0
-            trail = trail[:level] + [block.text]
+            trail = [*trail[:level], block.text]
             if current is not None and previous_was_heading:
                 current.trail, current.end = list(trail), end
             else:

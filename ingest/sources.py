@@ -110,9 +110,13 @@ def decode(data: bytes, rel: str) -> tuple[str, list[str]]:
     if b"\x00" in data[:8192]:
         raise IngestError("binary content (NUL bytes) in a text file")
     try:
-        return data.decode("utf-8-sig"), []
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    else:
+        if not _mostly_printable(text):
+            raise IngestError("binary content: mostly control characters")
+        return text, []
     for encoding in ("cp1252", "latin-1"):
         try:
             text = data.decode(encoding)

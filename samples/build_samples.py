@@ -14,69 +14,108 @@ FIXED_DATE = datetime(2026, 1, 5, tzinfo=UTC)
 
 CODE_OF_CONDUCT = [
     ("h1", "Code of Conduct"),
-    ("p", "Larkspur Robotics expects everyone to treat colleagues, customers and partners "
-          "with respect. Harassment, discrimination and retaliation are not tolerated, "
-          "in the office, on the test range, at events or online."),
+    (
+        "p",
+        "Larkspur Robotics expects everyone to treat colleagues, customers and partners "
+        "with respect. Harassment, discrimination and retaliation are not tolerated, "
+        "in the office, on the test range, at events or online.",
+    ),
     ("h2", "Raising a concern"),
-    ("p", "Raise concerns with your manager, with People Operations, or anonymously "
-          "through the EthicsLine web form. EthicsLine reports are read by the ethics "
-          "committee within 3 working days."),
+    (
+        "p",
+        "Raise concerns with your manager, with People Operations, or anonymously "
+        "through the EthicsLine web form. EthicsLine reports are read by the ethics "
+        "committee within 3 working days.",
+    ),
     ("h2", "Gifts and hospitality"),
-    ("p", "You may accept gifts from suppliers or customers worth up to 75 euros per "
-          "year per relationship. Anything above that must be declared to the ethics "
-          "committee and is usually returned."),
+    (
+        "p",
+        "You may accept gifts from suppliers or customers worth up to 75 euros per "
+        "year per relationship. Anything above that must be declared to the ethics "
+        "committee and is usually returned.",
+    ),
     ("page", ""),
     ("h2", "Conflicts of interest"),
-    ("p", "Declare any side business, investment or family relationship that could "
-          "influence your decisions at work. Declarations are made in the HR portal and "
-          "reviewed by your director."),
+    (
+        "p",
+        "Declare any side business, investment or family relationship that could "
+        "influence your decisions at work. Declarations are made in the HR portal and "
+        "reviewed by your director.",
+    ),
     ("h2", "Export control"),
-    ("p", "Some drone components are dual-use goods. Never ship hardware, firmware or "
-          "technical drawings outside the European Union without a written clearance "
-          "from the compliance team."),
+    (
+        "p",
+        "Some drone components are dual-use goods. Never ship hardware, firmware or "
+        "technical drawings outside the European Union without a written clearance "
+        "from the compliance team.",
+    ),
 ]
 
 PARENTAL_LEAVE = [
     ("h1", "Parental leave policy"),
-    ("p", "Larkspur tops up statutory parental leave so that every new parent, of any "
-          "gender and including adoptive parents, receives full pay during the leave."),
+    (
+        "p",
+        "Larkspur tops up statutory parental leave so that every new parent, of any "
+        "gender and including adoptive parents, receives full pay during the leave.",
+    ),
     ("h2", "Birth parent"),
-    ("p", "The birth parent receives 20 weeks of fully paid leave, which can start up to "
-          "6 weeks before the expected due date."),
+    (
+        "p",
+        "The birth parent receives 20 weeks of fully paid leave, which can start up to "
+        "6 weeks before the expected due date.",
+    ),
     ("h2", "Second parent"),
-    ("p", "The second parent receives 8 weeks of fully paid leave, to be taken within "
-          "12 months of the birth or adoption, in at most two blocks."),
+    (
+        "p",
+        "The second parent receives 8 weeks of fully paid leave, to be taken within "
+        "12 months of the birth or adoption, in at most two blocks.",
+    ),
     ("page", ""),
     ("h2", "Returning to work"),
-    ("p", "After parental leave you may work 80 percent of your hours at full pay for "
-          "the first 4 weeks back. Tell People Operations at least 8 weeks before your "
-          "leave starts so payroll can be adjusted."),
+    (
+        "p",
+        "After parental leave you may work 80 percent of your hours at full pay for "
+        "the first 4 weeks back. Tell People Operations at least 8 weeks before your "
+        "leave starts so payroll can be adjusted.",
+    ),
 ]
 
 RELEASE_PROCESS = [
     ("h1", "Firmware release process"),
-    ("p", "Flight-control firmware is released every second Wednesday. The release "
-          "manager for each cycle is chosen from the firmware team rota."),
+    (
+        "p",
+        "Flight-control firmware is released every second Wednesday. The release "
+        "manager for each cycle is chosen from the firmware team rota.",
+    ),
     ("h2", "Release checklist"),
     ("li", "All hardware-in-the-loop tests pass on the release candidate."),
     ("li", "Two test-range flights of at least 20 minutes each complete without a fault."),
     ("li", "The safety officer signs the release note."),
     ("h2", "Rollback"),
-    ("p", "If a released firmware causes a Severity 1 incident, the release manager "
-          "rolls the fleet back to the previous version within 4 hours and opens a "
-          "post-incident review."),
+    (
+        "p",
+        "If a released firmware causes a Severity 1 incident, the release manager "
+        "rolls the fleet back to the previous version within 4 hours and opens a "
+        "post-incident review.",
+    ),
 ]
 
 FACILITIES = [
     ("h1", "Facilities requests"),
-    ("p", "Request desk changes, broken-equipment repairs and meeting-room setups "
-          "through the Facilities form on the intranet. Urgent safety issues such as a "
-          "water leak or a blocked fire exit are reported by phone to reception on "
-          "extension 2100."),
+    (
+        "p",
+        "Request desk changes, broken-equipment repairs and meeting-room setups "
+        "through the Facilities form on the intranet. Urgent safety issues such as a "
+        "water leak or a blocked fire exit are reported by phone to reception on "
+        "extension 2100.",
+    ),
     ("h2", "Meeting rooms"),
-    ("p", "Rooms are booked in the calendar. Bookings longer than 4 hours need approval "
-          "from the office manager. The large Rhône room seats 24 people and has a "
-          "video-conferencing system."),
+    (
+        "p",
+        "Rooms are booked in the calendar. Bookings longer than 4 hours need approval "
+        "from the office manager. The large Rhône room seats 24 people and has a "
+        "video-conferencing system.",
+    ),
 ]
 
 

@@ -1,0 +1,128 @@
+"""The contract every vector engine must pass (embedded qdrant-edge, qdrant-client)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from core.embedding import FakeEmbedder
+from core.errors import StoreError
+from core.schema import Chunk, chunk_id_for, content_hash, doc_id_for
+from core.sparse import Bm25Encoder
+from core.store import StoredPoint, VectorStore
+
+TEXTS = {
+    "hr/vacation.md": ("Employees get 27 days of paid vacation per year.", ["everyone"]),
+    "hr/salary.md": ("Salary bands for senior engineers are confidential.", ["people-ops"]),
+    "it/vpn.md": ("Request VPN access through the helpdesk portal.", ["everyone"]),
+    "it/laptop.md": ("Laptops are replaced every four years.", ["everyone", "it"]),
+}
+EMB = FakeEmbedder()
+BM25 = Bm25Encoder()
+
+
+def _points() -> list[StoredPoint]:
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    out = []
+    for source, (text, groups) in TEXTS.items():
+        doc_id = doc_id_for(source)
+        chunk = Chunk(
+            id=chunk_id_for(doc_id, 0, content_hash(text)),
+            doc_id=doc_id,
+            ordinal=0,
+            source=source,
+            title=source,
+            section="",
+            text=text,
+            span=(0, len(text)),
+            page=None,
+            content_hash=content_hash(text),
+            doc_hash="h",
+            groups=groups,
+            modified_at=now,
+            ingested_at=now,
+        )
+        out.append(
+            StoredPoint(
+                chunk.id, EMB.embed([text])[0], BM25.encode_documents([text])[0], chunk.payload()
+            )
+        )
+    return out
+
+
+@pytest.fixture
+def filled(store: VectorStore) -> VectorStore:
+    store.create_collection("t_a", EMB.dim)
+    store.upsert("t_a", _points())
+    return store
+
+
+def test_create_and_count(filled: VectorStore) -> None:
+    assert filled.has_collection("t_a")
+    assert filled.count("t_a") == len(TEXTS)
+    assert not filled.has_collection("t_b")
+
+
+def test_create_twice_is_an_error(filled: VectorStore) -> None:
+    with pytest.raises(StoreError):
+        filled.create_collection("t_a", EMB.dim)
+
+
+def test_upsert_is_idempotent(filled: VectorStore) -> None:
+    filled.upsert("t_a", _points())
+    assert filled.count("t_a") == len(TEXTS)
+    assert filled.ids("t_a") == {p.id for p in _points()}
+
+
+def test_hybrid_search_finds_the_right_chunk(filled: VectorStore) -> None:
+    query = "how many vacation days per year"
+    hits = filled.search("t_a", EMB.embed([query])[0], BM25.encode_query(query), ["everyone"], 3)
+    assert hits[0].chunk.source == "hr/vacation.md"
+    assert hits[0].chunk.span == (0, len(TEXTS["hr/vacation.md"][0]))
+
+
+@pytest.mark.parametrize("mode", ["dense", "sparse", "hybrid"])
+def test_acl_filter_applies_inside_the_query(filled: VectorStore, mode: str) -> None:
+    query = "salary bands senior engineers confidential vacation"
+    dense = EMB.embed([query])[0] if mode != "sparse" else None
+    sparse = BM25.encode_query(query) if mode != "dense" else None
+    hits = filled.search("t_a", dense, sparse, ["everyone"], 10)
+    assert hits, "other documents are still visible"
+    assert all("people-ops" not in h.chunk.groups or "everyone" in h.chunk.groups for h in hits)
+    assert "hr/salary.md" not in {h.chunk.source for h in hits}
+    allowed = filled.search("t_a", dense, sparse, ["people-ops"], 10)
+    assert [h.chunk.source for h in allowed] == ["hr/salary.md"]
+
+
+def test_delete_and_delete_doc_with_keep(filled: VectorStore) -> None:
+    points = _points()
+    filled.delete("t_a", [points[0].id])
+    assert filled.count("t_a") == len(TEXTS) - 1
+    doc = points[1].payload["doc_id"]
+    filled.delete_doc("t_a", doc, keep=[points[1].id])
+    assert points[1].id in filled.ids("t_a")
+    filled.delete_doc("t_a", doc)
+    assert points[1].id not in filled.ids("t_a")
+    filled.delete("t_a", ["00000000-0000-0000-0000-000000000000"])  # missing id: no error
+
+
+def test_alias_switches_atomically(filled: VectorStore) -> None:
+    filled.create_collection("t_b", EMB.dim)
+    assert filled.resolve_alias("cairn_test") is None
+    filled.set_alias("cairn_test", "t_a")
+    assert filled.resolve_alias("cairn_test") == "t_a"
+    filled.set_alias("cairn_test", "t_b")
+    assert filled.resolve_alias("cairn_test") == "t_b"
+    with pytest.raises(StoreError):
+        filled.set_alias("cairn_test", "missing_collection")
+
+
+def test_drop_collection(filled: VectorStore) -> None:
+    filled.drop_collection("t_a")
+    assert not filled.has_collection("t_a")
+    filled.drop_collection("t_a")  # idempotent
+
+
+def test_empty_query_returns_nothing(filled: VectorStore) -> None:
+    assert filled.search("t_a", None, None, ["everyone"], 5) == []

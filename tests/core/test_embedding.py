@@ -1,0 +1,67 @@
+"""Embedders: the fake one (unit) and the real MiniLM backends (integration)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from core.embedding import FakeEmbedder, build_embedder, encode_bucketed
+from core.errors import EmbedderError
+from tests.conftest import SAMPLES, make_settings
+
+
+def test_fake_embedder_is_deterministic_and_normalised() -> None:
+    emb = FakeEmbedder()
+    a = emb.embed(["vacation days per year", "laptop replacement"])
+    b = emb.embed(["vacation days per year", "laptop replacement"])
+    assert np.array_equal(a, b)
+    assert np.allclose(np.linalg.norm(a, axis=1), 1.0)
+    q = emb.embed(["how many vacation days"])[0]
+    assert q @ a[0] > q @ a[1]
+
+
+def test_bucketed_encoding_keeps_input_order() -> None:
+    texts = ["ccc ccc ccc", "a", "bb bb", "dddd dddd dddd dddd"]
+    seen: list[list[str]] = []
+
+    def encode(batch: list[str]) -> np.ndarray:
+        seen.append(batch)
+        return np.array([[len(t), 0.0] for t in batch], dtype=np.float32)
+
+    out = encode_bucketed(texts, 2, encode, 2)
+    assert out[:, 0].tolist() == [len(t) for t in texts]
+    assert seen == [["a", "bb bb"], ["ccc ccc ccc", "dddd dddd dddd dddd"]]
+
+
+def _sample_passages() -> list[str]:
+    texts = []
+    for path in sorted(SAMPLES.rglob("*.md")):
+        texts += [p for p in path.read_text().split("\n\n") if len(p) > 40]
+    return texts
+
+
+@pytest.mark.integration
+def test_openvino_int8_matches_torch_fp32(tmp_path: Path) -> None:
+    passages = _sample_passages()
+    assert len(passages) >= 16
+    torch_emb = build_embedder(make_settings(tmp_path, embedding={"backend": "torch"}))
+    ov_settings = make_settings(tmp_path, embedding={"backend": "openvino"})
+    ov_emb = build_embedder(ov_settings, calibration=lambda: passages)
+    assert torch_emb.backend == "torch-fp32" and ov_emb.backend.startswith("openvino-int8")
+    assert (ov_settings.models_path / "minilm-openvino-int8" / "model.xml").exists()
+    a, b = torch_emb.embed(passages), ov_emb.embed(passages)
+    cosine = (a * b).sum(axis=1)
+    assert a.shape == b.shape == (len(passages), 384)
+    assert cosine.mean() > 0.99 and cosine.min() > 0.97
+    again = build_embedder(ov_settings)  # cached IR: no calibration needed the second time
+    assert np.allclose(again.embed(passages[:4]), b[:4], atol=1e-5)
+
+
+@pytest.mark.integration
+def test_openvino_without_cache_or_calibration_is_clear(tmp_path: Path) -> None:
+    with pytest.raises(EmbedderError, match="calibration"):
+        build_embedder(make_settings(tmp_path, embedding={"backend": "openvino"}))
+    fallback = build_embedder(make_settings(tmp_path, embedding={"backend": "auto"}))
+    assert fallback.backend == "torch-fp32"

@@ -1,0 +1,102 @@
+"""Parsing every supported format and structure-aware chunking with exact spans."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from core.schema import Block, ParsedDocument
+from core.settings import ChunkingSettings
+from ingest.chunk import chunk_document, layout, minilm_token_counter, sections
+from ingest.parse import parse, rejoin_lines, to_document
+from ingest.sources import SourceFile
+from tests.conftest import SAMPLES
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def _src(rel: str, root: Path = SAMPLES) -> SourceFile:
+    path = root / rel
+    return SourceFile(path, rel, path.stat().st_size, path.stat().st_mtime)
+
+
+@pytest.mark.parametrize(
+    ("rel", "needle", "heading"),
+    [
+        ("policies/expenses.md", "50 euros per day", "Expenses"),
+        ("office/office-guide.html", "14 Quai Perrache", "Lyon office guide"),
+        ("it/wifi.txt", "LARKSPUR-GUEST", "OFFICE WI-FI AND PRINTERS"),
+        ("benefits/parental-leave.pdf", "20 weeks of fully paid leave", "Birth parent"),
+        ("engineering/release-process.docx", "every second Wednesday", "Firmware release process"),
+    ],
+)
+def test_each_format_parses_to_blocks(rel: str, needle: str, heading: str) -> None:
+    src = _src(rel)
+    blocks, _, _ = parse(src, src.path.read_bytes())
+    assert any(needle in b.text for b in blocks)
+    assert any(b.kind == "heading" and b.text == heading for b in blocks)
+
+
+def test_pdf_blocks_keep_page_numbers() -> None:
+    src = _src("policies/code-of-conduct.pdf")
+    blocks, meta, _ = parse(src, b"")
+    assert meta["pages"] == 2
+    export = next(b for b in blocks if "dual-use" in b.text)
+    assert export.page == 2
+    assert next(b for b in blocks if "75 euros" in b.text).page == 1
+
+
+def test_rejoin_lines_undoes_pdf_wrapping() -> None:
+    raw = (
+        "Birth parent\nThe birth parent receives 20 weeks of fully paid leave, which can start\n"
+        "up to 6 weeks before the expected due date.\nSecond parent"
+    )
+    assert rejoin_lines(raw).split("\n\n") == [
+        "Birth parent",
+        "The birth parent receives 20 weeks of fully paid leave, which can start up to 6 "
+        "weeks before the expected due date.",
+        "Second parent",
+    ]
+
+
+def _doc(blocks: list[Block]) -> ParsedDocument:
+    return ParsedDocument(source="d.md", title="D", blocks=blocks)
+
+
+def test_sections_follow_the_heading_trail() -> None:
+    blocks = [
+        Block(text="Guide", kind="heading", heading_level=0),
+        Block(text="Intro text."),
+        Block(text="Part A", kind="heading", heading_level=1),
+        Block(text="Sub", kind="heading", heading_level=2),
+        Block(text="Body of sub."),
+        Block(text="Part B", kind="heading", heading_level=1),
+        Block(text="Body of B."),
+    ]
+    _, spans = layout(blocks)
+    trails = [s.trail for s in sections(blocks, spans)]
+    assert trails == [["Guide"], ["Guide", "Part A", "Sub"], ["Guide", "Part B"]]
+
+
+def test_chunks_are_exact_slices_with_bounded_tokens() -> None:
+    long_para = " ".join(f"Sentence number {i} talks about expense rule {i}." for i in range(120))
+    blocks = [Block(text="Policy", kind="heading", heading_level=0), Block(text=long_para)]
+    cfg = ChunkingSettings(chunk_tokens=64, overlap_tokens=8)
+    text, chunks = chunk_document(_doc(blocks), "h", NOW, NOW, cfg)
+    assert len(chunks) > 5
+    count = minilm_token_counter()
+    for i, chunk in enumerate(chunks):
+        assert text[chunk.span[0] : chunk.span[1]] == chunk.text
+        assert len(count(chunk.text)) <= 64
+        assert chunk.ordinal == i and chunk.section == "Policy"
+    assert {c.id for c in chunks} == {
+        c.id for c in chunk_document(_doc(blocks), "h", NOW, NOW, cfg)[1]
+    }, "chunk ids are deterministic"
+
+
+def test_title_falls_back_to_file_name() -> None:
+    src = SourceFile(Path("x/team-notes.txt"), "x/team-notes.txt", 1, 0.0)
+    doc = to_document(src, [Block(text="just text")], {}, [], ["everyone"], True)
+    assert doc.title == "Team Notes"
