@@ -42,8 +42,8 @@ unit: install
 	$(BIN)/pytest -q -m "not integration"
 
 bench: install
-	$(BIN)/python bench/engines.py
-	$(BIN)/python bench/ingest.py
+	$(BIN)/python -m bench.engines
+	$(BIN)/python -m bench.ingest
 
 samples: install
 	$(BIN)/python samples/build_samples.py

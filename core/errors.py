@@ -8,12 +8,17 @@ problem-JSON response. Nothing above the kernel should need to catch library err
 from __future__ import annotations
 
 __all__ = [
+    "AccessDenied",
+    "AuthError",
+    "BadRequest",
     "CairnError",
     "ConfigError",
     "EmbedderError",
     "IndexMismatch",
     "IndexNotFound",
     "IngestError",
+    "NotFound",
+    "UpstreamError",
     "StoreError",
 ]
 
@@ -53,3 +58,23 @@ class IndexMismatch(CairnError):
             f"index was built with {what} {index_value!r} but the configured {what} is "
             f"{configured_value!r}; use the same setting or rebuild with `cairn ingest --rebuild`"
         )
+
+
+class AuthError(CairnError):
+    """No, an invalid or a revoked API key."""
+
+
+class AccessDenied(CairnError):
+    """The principal may not see or do this."""
+
+
+class NotFound(CairnError):
+    """The requested answer, document or resource does not exist (or is not visible)."""
+
+
+class BadRequest(CairnError):
+    """The request is well-formed JSON but cannot be served as asked."""
+
+
+class UpstreamError(CairnError):
+    """An external service (the LLM endpoint) failed or timed out."""

@@ -1,98 +1,25 @@
 """Records DB (SQLAlchemy 2): index versions, the per-version source manifest, events.
 
 SQLite file by default, Postgres when ``CAIRN_DATABASE_URL`` is set; the same code and
-the same contract tests run on both. Later issues add audit, feedback and reviews here.
+the same contract tests run on both. The tables are declared in ``core.tables``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    DateTime,
-    ForeignKey,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-    create_engine,
-    func,
-    select,
-)
+from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import CairnError, IndexNotFound
+from core.tables import Base, IndexEvent, IndexVersion, ManifestRow, utcnow
 
-__all__ = ["IndexEvent", "IndexVersion", "ManifestRow", "Records", "utcnow"]
-
-
-def utcnow() -> datetime:
-    """Timezone-aware now (stored as UTC)."""
-    return datetime.now(UTC)
-
-
-class Base(DeclarativeBase):
-    """Declarative base of every records table."""
-
-    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}
-
-
-class IndexVersion(Base):
-    """One built (or building) index version and what it was built with."""
-
-    __tablename__ = "index_versions"
-    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    collection: Mapped[str] = mapped_column(String(128))
-    model_id: Mapped[str] = mapped_column(String(256))
-    backend: Mapped[str] = mapped_column(String(64))
-    dim: Mapped[int] = mapped_column(Integer)
-    chunking: Mapped[dict[str, Any]]
-    corpus_root: Mapped[str] = mapped_column(Text)
-    corpus_hash: Mapped[str] = mapped_column(String(64), default="")
-    status: Mapped[str] = mapped_column(String(16), default="building")
-    revision: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
-class ManifestRow(Base):
-    """One source file in one index version: its hash, chunks and outcome."""
-
-    __tablename__ = "manifest"
-    __table_args__ = (UniqueConstraint("version", "path"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    version: Mapped[int] = mapped_column(ForeignKey("index_versions.version", ondelete="CASCADE"))
-    path: Mapped[str] = mapped_column(String(1024))
-    doc_id: Mapped[str] = mapped_column(String(64))
-    doc_hash: Mapped[str] = mapped_column(String(64))
-    fingerprint: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16))
-    error: Mapped[str | None] = mapped_column(Text, default=None)
-    title: Mapped[str] = mapped_column(Text, default="")
-    groups: Mapped[list[str]]
-    access_defaulted: Mapped[bool] = mapped_column(default=True)
-    chunk_ids: Mapped[list[str]]
-    size_bytes: Mapped[int] = mapped_column(Integer, default=0)
-    text: Mapped[str] = mapped_column(Text, default="")
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
-class IndexEvent(Base):
-    """Promote/rollback/build history, for the operator's audit trail."""
-
-    __tablename__ = "index_events"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    action: Mapped[str] = mapped_column(String(32))
-    version: Mapped[int] = mapped_column(Integer)
-    detail: Mapped[str] = mapped_column(Text, default="")
+__all__ = ["Base", "IndexEvent", "IndexVersion", "ManifestRow", "Records", "utcnow"]
 
 
 def _normalise_url(url: str) -> str:

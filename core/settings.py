@@ -46,6 +46,45 @@ class IngestSettings(BaseModel):
     max_file_mb: float = Field(20.0, gt=0)
     batch_chunks: int = Field(256, ge=1)
     min_chars: int = Field(40, ge=0, description="documents shorter than this are flagged")
+    languages: list[str] = Field(
+        default_factory=lambda: ["eng"],
+        description='ISO 639-3 codes for the parser heuristics; ["auto"] detects per document',
+    )
+
+
+class AuthSettings(BaseModel):
+    """API keys, the admin key and anonymous access."""
+
+    secret: str | None = Field(
+        None, description="HMAC secret for API key hashes; generated into <home> if unset"
+    )
+    admin_key: str | None = None
+    anonymous: bool = False
+    anonymous_groups: list[str] = Field(default_factory=lambda: ["everyone"])
+
+
+class AnswerSettings(BaseModel):
+    """Retrieval, answering, grounding and refusal knobs."""
+
+    answerer: Literal["extractive", "llm"] = "extractive"
+    top_k: int = Field(5, ge=1, le=50)
+    dense_weight: float = Field(1.0, ge=0)
+    sparse_weight: float = Field(1.0, ge=0)
+    max_sentences: int = Field(3, ge=1, le=10)
+    min_confidence: float = Field(0.35, ge=0, le=1)
+    min_support: float = Field(0.5, ge=0, le=1)
+    grounding_policy: Literal["drop", "refuse"] = "drop"
+    max_question_chars: int = Field(2000, ge=10)
+
+
+class LlmSettings(BaseModel):
+    """Optional OpenAI-compatible answerer."""
+
+    base_url: str | None = None
+    api_key: str | None = None
+    model: str = "local"
+    timeout_s: float = 60.0
+    max_tokens: int = 512
 
 
 class Settings(BaseSettings):
@@ -61,6 +100,10 @@ class Settings(BaseSettings):
     embedding: EmbeddingSettings = EmbeddingSettings()
     chunking: ChunkingSettings = ChunkingSettings()
     ingest: IngestSettings = IngestSettings()
+    auth: AuthSettings = AuthSettings()
+    answer: AnswerSettings = AnswerSettings()
+    llm: LlmSettings = LlmSettings()
+    redis_url: str | None = None
 
     @property
     def records_url(self) -> str:

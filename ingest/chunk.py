@@ -98,12 +98,15 @@ def chunk_document(
     """The document text and its chunks, with spans, pages and section trails."""
     text, spans = layout(doc.blocks)
     splitter = _splitter(cfg)
+    count = minilm_token_counter()
     doc_id = doc_id_for(doc.source)
     chunks: list[Chunk] = []
     for sec in sections(doc.blocks, spans):
         body = text[sec.start : sec.end]
         cursor = 0
-        for piece in splitter.split_text(body):  # type: ignore[attr-defined]
+        fits = len(count(body)) <= cfg.chunk_tokens
+        pieces = [body] if fits else splitter.split_text(body)  # type: ignore[attr-defined]
+        for piece in pieces:
             at = body.find(piece, cursor)
             if at < 0:  # the splitter normalised whitespace: fall back to the first words
                 at = max(body.find(piece[:40], cursor), cursor)

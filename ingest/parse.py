@@ -21,31 +21,37 @@ HYPHEN_BREAK = re.compile(r"(\w)- (?=\w)")
 SKIP_CATEGORIES = {"PageBreak", "Header", "Footer", "PageNumber", "Image"}
 
 
-def parse(src: SourceFile, data: bytes) -> tuple[list[Block], dict[str, Any], list[str]]:
-    """Blocks, front-matter metadata and warnings for one file's bytes."""
+def parse(
+    src: SourceFile, data: bytes, languages: list[str] | None = None
+) -> tuple[list[Block], dict[str, Any], list[str]]:
+    """Blocks, front-matter metadata and warnings for one file's bytes.
+
+    ``languages`` (ISO 639-3, or ``["auto"]``) feeds unstructured's text heuristics;
+    naming it skips per-document language detection."""
+    langs = languages or ["eng"]
     configure_unstructured()
     kind = src.suffix
     if kind == ".pdf":
-        return _parse_pdf(src.path)
+        return _parse_pdf(src.path, langs)
     if kind == ".docx":
         from unstructured.partition.docx import partition_docx
 
-        return _blocks(partition_docx(filename=str(src.path))), {}, []
+        return _blocks(partition_docx(filename=str(src.path), languages=langs)), {}, []
     text, warnings = decode(data, src.rel)
     meta: dict[str, Any] = {}
     if kind in (".md", ".markdown"):
         from unstructured.partition.md import partition_md
 
         meta, text = split_front_matter(text, src.rel)
-        elements = partition_md(text=text) if text.strip() else []
+        elements = partition_md(text=text, languages=langs) if text.strip() else []
     elif kind in (".html", ".htm"):
         from unstructured.partition.html import partition_html
 
-        elements = partition_html(text=text) if text.strip() else []
+        elements = partition_html(text=text, languages=langs) if text.strip() else []
     else:
         from unstructured.partition.text import partition_text
 
-        elements = partition_text(text=text) if text.strip() else []
+        elements = partition_text(text=text, languages=langs) if text.strip() else []
     return _blocks(elements), meta, warnings
 
 
@@ -69,7 +75,7 @@ def _blocks(elements: list[Any], page: int | None = None) -> list[Block]:
     return out
 
 
-def _parse_pdf(path: Path) -> tuple[list[Block], dict[str, Any], list[str]]:
+def _parse_pdf(path: Path, langs: list[str]) -> tuple[list[Block], dict[str, Any], list[str]]:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
     from unstructured.partition.text import partition_text
@@ -88,7 +94,7 @@ def _parse_pdf(path: Path) -> tuple[list[Block], dict[str, Any], list[str]]:
         if len(text.strip()) < 40 and _has_images(reader.pages[number - 1]):
             warnings.append(f"page {number}: image with little or no text (not read)")
         if text.strip():
-            found = _blocks(partition_text(text=text), page=number)
+            found = _blocks(partition_text(text=text, languages=langs), page=number)
             for block in found:  # PDFs carry no heading depth: a leading heading is the title
                 if block.kind == "heading":
                     block.heading_level = 0 if not blocks else 1

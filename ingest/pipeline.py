@@ -151,7 +151,7 @@ class Ingestor:
         if src.size > limit * 1024 * 1024:
             raise IngestError(f"too large: {src.size / 2**20:.1f} MB > {limit:g} MB limit")
         data = b"" if src.suffix in (".pdf", ".docx") else src.path.read_bytes()
-        blocks, meta, warnings = parse(src, data)
+        blocks, meta, warnings = parse(src, data, self.settings.ingest.languages)
         doc_groups = meta.get("groups") or groups
         doc = to_document(
             src, blocks, meta, warnings, doc_groups or [DEFAULT_GROUP], doc_groups is None

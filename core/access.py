@@ -1,0 +1,112 @@
+"""Principals, API keys and the groups filter.
+
+Keys are random tokens shown once; only an HMAC-SHA256 of each (keyed with the server
+secret) is stored, so a leaked records DB does not leak usable keys. Every principal is
+in ``everyone``; an admin sees every group.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from pathlib import Path
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from core.errors import AuthError, CairnError
+from core.records import Records
+from core.schema import DEFAULT_GROUP
+from core.settings import Settings
+from core.tables import ApiKey, utcnow
+
+KEY_PREFIX = "cairn_"
+ADMIN_GROUP = "admin"
+
+
+class Principal(BaseModel):
+    """Who is asking, and which document groups they may see."""
+
+    name: str
+    groups: list[str]
+    is_admin: bool = False
+
+    def can_see(self, doc_groups: list[str]) -> bool:
+        """Whether a document with these groups is visible to this principal."""
+        return self.is_admin or bool(set(doc_groups) & set(self.groups))
+
+
+def server_secret(settings: Settings) -> bytes:
+    """The configured secret, or one generated once into ``<home>/secret.key`` (0600)."""
+    if settings.auth.secret:
+        return settings.auth.secret.encode()
+    path = Path(settings.home) / "secret.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip().encode()
+
+
+def _digest(secret: bytes, key: str) -> str:
+    return hmac.new(secret, key.encode(), hashlib.sha256).hexdigest()
+
+
+def _with_everyone(groups: list[str]) -> list[str]:
+    return sorted({*groups, DEFAULT_GROUP})
+
+
+def create_key(
+    records: Records, secret: bytes, name: str, groups: list[str], admin: bool = False
+) -> str:
+    """Create a key; returns the plaintext (shown once, never stored)."""
+    if not name.strip():
+        raise CairnError("a key needs a name")
+    key = KEY_PREFIX + secrets.token_urlsafe(24)
+    row = ApiKey(
+        name=name,
+        key_hash=_digest(secret, key),
+        prefix=key[:10],
+        groups=_with_everyone(groups),
+        is_admin=admin,
+    )
+    try:
+        with records.session() as s:
+            s.add(row)
+    except IntegrityError as exc:
+        raise CairnError(f"a key named {name!r} already exists") from exc
+    return key
+
+
+def revoke_key(records: Records, name: str) -> None:
+    """Revoke a key by name."""
+    with records.session() as s:
+        row = s.scalar(select(ApiKey).where(ApiKey.name == name))
+        if row is None:
+            raise CairnError(f"no key named {name!r}")
+        row.revoked_at = utcnow()
+
+
+def list_keys(records: Records) -> list[ApiKey]:
+    """All keys (hashes only)."""
+    with records.session() as s:
+        return list(s.scalars(select(ApiKey).order_by(ApiKey.id)))
+
+
+def authenticate(records: Records, settings: Settings, token: str | None) -> Principal:
+    """Map a bearer token (or none) to a principal, or raise AuthError."""
+    admin_key = settings.auth.admin_key
+    if token:
+        if admin_key and hmac.compare_digest(token.encode(), admin_key.encode()):
+            return Principal(name="admin", groups=[DEFAULT_GROUP, ADMIN_GROUP], is_admin=True)
+        digest = _digest(server_secret(settings), token)
+        with records.session() as s:
+            row = s.scalar(select(ApiKey).where(ApiKey.key_hash == digest))
+        if row is None or row.revoked_at is not None:
+            raise AuthError("invalid or revoked API key")
+        return Principal(name=row.name, groups=list(row.groups), is_admin=row.is_admin)
+    if settings.auth.anonymous:
+        return Principal(name="anonymous", groups=_with_everyone(settings.auth.anonymous_groups))
+    raise AuthError("an API key is required (Authorization: Bearer <key>)")
