@@ -1,35 +1,112 @@
-"""FastAPI application factory. Clients are built in the lifespan, never at import."""
+"""FastAPI application factory. Clients are built in the lifespan, never at import.
+
+On start-up the live index is opened and checked against the configured embedder: a
+model or dimension mismatch stops the server with ``IndexMismatch`` (refuse to serve
+wrong vectors), rather than answering badly.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import json
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 
-from api.routes import health
+from api import errors
+from api.deps import Services
+from api.metrics import Metrics
+from api.routes import answers, ask, chat, health, sources
+from api.services.answer import ExtractiveAnswerer
+from api.services.ask import Answerer, AskService
+from api.services.cache import AnswerCache, RecordsCache, RedisCache
+from api.services.llm import LlmAnswerer
+from api.services.retrieve import Retriever
+from core.embedding import Embedder, build_embedder
 from core.records import Records
 from core.settings import Settings, get_settings
+from core.sparse import Bm25Encoder
 from core.store import open_store
+from core.versions import check_compatible, live_version
+
+log = logging.getLogger("cairn.access")
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def build_services(settings: Settings, embedder: Embedder | None = None) -> Services:
+    """Open records, store and model; check the live index matches the embedder."""
+    records = Records(settings.records_url)
+    store = open_store(settings)
+    embedder = embedder or build_embedder(settings)
+    live = live_version(records, store, settings.qdrant.alias)
+    if live is not None:
+        check_compatible(live, embedder.model_id, embedder.dim)
+        store.count(live.collection)  # open the live index now, not on the first request
+    sparse = Bm25Encoder()
+    answerer: Answerer = (
+        LlmAnswerer(settings.llm)
+        if settings.answer.answerer == "llm"
+        else ExtractiveAnswerer(embedder, sparse, settings.answer)
+    )
+    cache: AnswerCache = (
+        RedisCache(settings.redis_url) if settings.redis_url else RecordsCache(records)
+    )
+    retriever = Retriever(store, embedder, sparse, settings.answer)
+    ask_service = AskService(settings, records, store, retriever, answerer, cache, sparse)
+    return Services(settings, records, store, retriever, ask_service)
+
+
+def create_app(settings: Settings | None = None, embedder: Embedder | None = None) -> FastAPI:
     """Build the app; ``settings`` defaults to the environment's."""
     settings = settings or get_settings()
+    metrics = Metrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.settings = settings
-        app.state.records = Records(settings.records_url)
-        app.state.store = open_store(settings)
-        live = app.state.store.resolve_alias(settings.qdrant.alias)
-        if live is not None:  # open the live index now, not on the first request
-            app.state.store.count(live)
+        services = build_services(settings, embedder)
+        services.ask.observe = metrics.observe
+        app.state.services = services
         try:
             yield
         finally:
-            app.state.store.close()
+            services.store.close()
 
-    app = FastAPI(title="Cairn", version="0.1.0", lifespan=lifespan)
-    app.include_router(health.router)
+    app = FastAPI(
+        title="Cairn",
+        version="0.1.0",
+        description="Grounded answers with citations from your documents, or an honest refusal.",
+        lifespan=lifespan,
+    )
+    app.state.metrics = metrics
+    errors.install(app)
+    for module in (health, ask, chat, sources, answers):
+        app.include_router(module.router)
+
+    @app.middleware("http")
+    async def observe(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+        started = time.perf_counter()
+        response = await call_next(request)
+        seconds = time.perf_counter() - started
+        route = getattr(request.scope.get("route"), "path", "unmatched")
+        metrics.latency.labels(route, request.method, str(response.status_code)).observe(seconds)
+        response.headers["x-request-id"] = request_id
+        log.info(
+            json.dumps(
+                {
+                    "request_id": request_id,
+                    "method": request.method,
+                    "path": request.url.path,
+                    "status": response.status_code,
+                    "ms": round(seconds * 1000, 2),
+                    "principal": getattr(request.state, "principal", None),
+                }
+            )
+        )
+        return response
+
     return app

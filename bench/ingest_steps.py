@@ -65,16 +65,15 @@ def _settings(home: Path, backend: str) -> Any:
 
 def cairn(folder: Path, home: Path, backend: str) -> dict[str, Any]:
     """Cairn's ingest of the same folder (a second call on the same home = re-sync)."""
-    from core.embedding import build_embedder
-    from core.records import Records
-    from core.store import open_store
-    from ingest.pipeline import Ingestor
-
     # Library imports happen outside the timer, as on the naive side; model loads are timed.
     import llama_index.core.node_parser  # noqa: F401
     import unstructured.partition.text  # noqa: F401
 
     import ingest.parse  # noqa: F401
+    from core.embedding import build_embedder
+    from core.records import Records
+    from core.store import open_store
+    from ingest.pipeline import Ingestor
 
     settings = _settings(home, backend)
     embedders: list[Any] = []

@@ -24,6 +24,8 @@ from core.store import VectorStore, open_store
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 index_app = typer.Typer(no_args_is_help=True, help="List, promote and roll back index versions.")
 app.add_typer(index_app, name="index")
+keys_app = typer.Typer(no_args_is_help=True, help="Create, list and revoke API keys.")
+app.add_typer(keys_app, name="keys")
 console = Console(stderr=True)
 
 
@@ -117,6 +119,50 @@ def index_rollback() -> None:
     console.print(f"rolled back: v{row.version} is live")
 
 
+@keys_app.command("create")
+def keys_create(
+    name: Annotated[str, typer.Argument(help="Who the key is for (unique)")],
+    groups: Annotated[str, typer.Option(help="Comma-separated groups, e.g. people-ops,eng")] = "",
+    admin: Annotated[
+        bool, typer.Option(help="Admin key: sees every group, admin endpoints")
+    ] = False,
+) -> None:
+    """Create an API key; it is printed once and only its HMAC is stored."""
+    from core.access import create_key, server_secret
+
+    settings = get_settings()
+    wanted = [g.strip() for g in groups.split(",") if g.strip()]
+    key = create_key(Records(settings.records_url), server_secret(settings), name, wanted, admin)
+    console.print(f"key for {name} (groups: {', '.join(sorted({*wanted, 'everyone'}))}):")
+    typer.echo(key)
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    """List keys (names, prefixes, groups; never the keys)."""
+    from rich.table import Table
+
+    from core.access import list_keys
+
+    table = Table("name", "prefix", "groups", "admin", "created", "revoked")
+    for row in list_keys(Records(get_settings().records_url)):
+        revoked = row.revoked_at.strftime("%Y-%m-%d") if row.revoked_at else ""
+        created = row.created_at.strftime("%Y-%m-%d")
+        table.add_row(
+            row.name, row.prefix + "…", ", ".join(row.groups), str(row.is_admin), created, revoked
+        )
+    Console().print(table)
+
+
+@keys_app.command("revoke")
+def keys_revoke(name: str) -> None:
+    """Revoke a key by name."""
+    from core.access import revoke_key
+
+    revoke_key(Records(get_settings().records_url), name)
+    console.print(f"revoked {name}")
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Bind address")] = "127.0.0.1",
@@ -127,7 +173,9 @@ def serve(
 
     from api.app import create_app
 
-    uvicorn.run(create_app(get_settings()), host=host, port=port, log_level="info")
+    settings = get_settings()
+    logging.getLogger("cairn").setLevel(logging.INFO)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
 @app.command()

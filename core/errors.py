@@ -18,8 +18,8 @@ __all__ = [
     "IndexNotFound",
     "IngestError",
     "NotFound",
-    "UpstreamError",
     "StoreError",
+    "UpstreamError",
 ]
 
 

@@ -95,3 +95,48 @@ class Hit(BaseModel):
 
     chunk: Chunk
     score: float
+
+
+class Citation(BaseModel):
+    """A numbered source of an answer, precise enough to open at the quoted passage."""
+
+    n: int
+    chunk_id: str
+    doc_id: str
+    source: str
+    title: str
+    section: str
+    page: int | None
+    span: tuple[int, int]
+    quote: str
+    content_hash: str
+    url: str
+    score: float
+
+
+class SentenceSupport(BaseModel):
+    """One answer sentence, the citation it leans on, and how well that source supports it."""
+
+    text: str
+    citation: int | None
+    support: float
+    supported: bool
+
+
+class Answer(BaseModel):
+    """The response of /ask: an answer with citations, or a refusal with closest sources."""
+
+    answer_id: str = ""
+    question: str
+    answer: str
+    refused: bool
+    refusal_reason: str | None = None
+    citations: list[Citation]
+    sentences: list[SentenceSupport]
+    grounded: bool
+    confidence: float
+    answerer: str
+    index_version: int
+    index_revision: int
+    cached: bool = False
+    latency_ms: float = 0.0

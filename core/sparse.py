@@ -9,6 +9,7 @@ one and the index stays correct as the corpus grows.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from qdrant_edge import Bm25, Bm25Config
 
@@ -33,8 +34,10 @@ class Bm25Encoder:
         """Sparse vector of a query (each term weighted 1; IDF comes from the engine)."""
         return self._convert(self._bm25.embed_query(text))
 
+    def terms(self, text: str) -> set[int]:
+        """The stemmed, stop-word-free terms of a text (hashed), for lexical overlap."""
+        return set(self._bm25.embed_query(text).indices)
+
     @staticmethod
-    def _convert(vec: object) -> SparseVector:
-        indices = list(getattr(vec, "indices"))  # noqa: B009 - typed stub lacks attrs
-        values = list(getattr(vec, "values"))  # noqa: B009
-        return SparseVector(indices=indices, values=values)
+    def _convert(vec: Any) -> SparseVector:
+        return SparseVector(indices=list(vec.indices), values=list(vec.values))

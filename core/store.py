@@ -74,11 +74,14 @@ class VectorStore(Protocol):
         name: str,
         dense: Sequence[float] | None,
         sparse: SparseVector | None,
-        groups: Sequence[str],
+        groups: Sequence[str] | None,
         limit: int,
         weights: tuple[float, float] = (1.0, 1.0),
+        source: str | None = None,
     ) -> list[Hit]:
-        """Hybrid search (RRF over dense and sparse) restricted to ``groups`` inside the query."""
+        """Hybrid search (weighted RRF over dense and sparse), filtered inside the query to
+        chunks carrying one of ``groups`` (None: no access filter, for admins only) and,
+        if given, to one ``source`` file."""
 
     def close(self) -> None:
         """Flush and release files/connections."""

@@ -23,8 +23,14 @@ from core.store import DENSE, INDEXED_FIELDS, SPARSE, StoredPoint
 RRF_K = 60
 
 
-def _acl(groups: Sequence[str]) -> qe.Filter:
-    return qe.Filter(must=[qe.FieldCondition("groups", match=qe.MatchAny(list(groups)))])
+def _acl(groups: Sequence[str] | None, source: str | None) -> qe.Filter | None:
+    """The access filter (None = admin, no restriction) plus an optional source filter."""
+    must: list[Any] = []
+    if groups is not None:
+        must.append(qe.FieldCondition("groups", match=qe.MatchAny(list(groups))))
+    if source is not None:
+        must.append(qe.FieldCondition("source", match=qe.MatchValue(source)))
+    return qe.Filter(must=must) if must else None
 
 
 class EdgeStore:
@@ -159,12 +165,13 @@ class EdgeStore:
         name: str,
         dense: Sequence[float] | None,
         sparse: SparseVector | None,
-        groups: Sequence[str],
+        groups: Sequence[str] | None,
         limit: int,
         weights: tuple[float, float] = (1.0, 1.0),
+        source: str | None = None,
     ) -> list[Hit]:
         """Exact dense + BM25 prefetch, fused by weighted RRF, ACL filter in every stage."""
-        acl = _acl(groups)
+        acl = _acl(groups, source)
         stages: list[qe.Prefetch] = []
         used: list[float] = []
         depth = max(limit * 4, 40)

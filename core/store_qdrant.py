@@ -20,10 +20,14 @@ from core.store import DENSE, INDEXED_FIELDS, SPARSE, StoredPoint
 RRF_K = 60
 
 
-def _acl(groups: Sequence[str]) -> models.Filter:
-    return models.Filter(
-        must=[models.FieldCondition(key="groups", match=models.MatchAny(any=list(groups)))]
-    )
+def _acl(groups: Sequence[str] | None, source: str | None) -> models.Filter | None:
+    """The access filter (None = admin, no restriction) plus an optional source filter."""
+    must: list[models.Condition] = []
+    if groups is not None:
+        must.append(models.FieldCondition(key="groups", match=models.MatchAny(any=list(groups))))
+    if source is not None:
+        must.append(models.FieldCondition(key="source", match=models.MatchValue(value=source)))
+    return models.Filter(must=must) if must else None
 
 
 class QdrantServerStore:
@@ -141,12 +145,13 @@ class QdrantServerStore:
         name: str,
         dense: Sequence[float] | None,
         sparse: SparseVector | None,
-        groups: Sequence[str],
+        groups: Sequence[str] | None,
         limit: int,
         weights: tuple[float, float] = (1.0, 1.0),
+        source: str | None = None,
     ) -> list[Hit]:
         """Dense + sparse prefetch with the ACL filter, fused by weighted RRF."""
-        acl = _acl(groups)
+        acl = _acl(groups, source)
         depth = max(limit * 4, 40)
         stages: list[models.Prefetch] = []
         used: list[float] = []

@@ -54,4 +54,4 @@ def _fast_sentence_counting() -> None:
     def sent_tokenize(text: str) -> list[str]:
         return [part for part in SENTENCE_END.split(text.strip()) if part]
 
-    text_type.sent_tokenize = sent_tokenize
+    setattr(text_type, "sent_tokenize", sent_tokenize)  # noqa: B010 - patching a module

@@ -1,0 +1,98 @@
+"""POST /chat, POST /chat/stream (SSE) and the OpenAI-compatible /v1/chat/completions."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import StreamingResponse
+
+from api.deps import PrincipalDep, ServicesDep
+from api.models import ChatRequest, OpenAIChatRequest
+from api.services.chat import split_turns
+from core.schema import Answer
+
+router = APIRouter(tags=["chat"])
+
+
+def _answer(messages: list[Any], principal: Any, services: Any) -> Answer:
+    question, context = split_turns([(m.role, m.content) for m in messages])
+    answer: Answer = services.ask.ask(question, principal, context=context)
+    return answer
+
+
+def _pieces(text: str, size: int = 3) -> Iterator[str]:
+    words = text.split(" ")
+    for i in range(0, len(words), size):
+        yield " ".join(words[i : i + size]) + (" " if i + size < len(words) else "")
+
+
+@router.post("/chat", response_model=Answer)
+def chat(body: ChatRequest, principal: PrincipalDep, services: ServicesDep) -> Answer:
+    """Answer the last user message; earlier turns resolve follow-up questions."""
+    return _answer(body.messages, principal, services)
+
+
+@router.post("/chat/stream")
+def chat_stream(
+    body: ChatRequest, principal: PrincipalDep, services: ServicesDep
+) -> StreamingResponse:
+    """Server-sent events: ``citations``, ``delta`` text pieces, ``done`` (the full answer)."""
+    answer = _answer(body.messages, principal, services)
+
+    def events() -> Iterator[str]:
+        cites = [c.model_dump(mode="json") for c in answer.citations]
+        yield f"event: citations\ndata: {json.dumps(cites)}\n\n"
+        for piece in _pieces(answer.answer):
+            yield f"event: delta\ndata: {json.dumps({'text': piece})}\n\n"
+        yield f"event: done\ndata: {answer.model_dump_json()}\n\n"
+
+    return StreamingResponse(events(), media_type="text/event-stream")
+
+
+def _with_sources(answer: Answer) -> str:
+    if not answer.citations:
+        return answer.answer
+    label = "Closest sources" if answer.refused else "Sources"
+    lines = [f"[{c.n}] {c.title} — {c.section or c.source} ({c.source})" for c in answer.citations]
+    return f"{answer.answer}\n\n{label}:\n" + "\n".join(lines)
+
+
+@router.post("/v1/chat/completions")
+def completions(body: OpenAIChatRequest, principal: PrincipalDep, services: ServicesDep) -> Any:
+    """OpenAI-compatible chat completions (stream or not); citations ride along."""
+    answer = _answer(body.messages, principal, services)
+    content = _with_sources(answer)
+    base = {"id": f"chatcmpl-{answer.answer_id}", "created": int(time.time()), "model": "cairn"}
+    citations = [c.model_dump(mode="json") for c in answer.citations]
+    if not body.stream:
+        return {
+            **base,
+            "object": "chat.completion",
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": content},
+                    "finish_reason": "stop",
+                }
+            ],
+            "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+            "citations": citations,
+            "cairn": answer.model_dump(mode="json", exclude={"citations"}),
+        }
+
+    def chunks() -> Iterator[str]:
+        head = {**base, "object": "chat.completion.chunk"}
+        first = {"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}
+        yield f"data: {json.dumps({**head, 'choices': [first]})}\n\n"
+        for piece in _pieces(content):
+            choice = {"index": 0, "delta": {"content": piece}, "finish_reason": None}
+            yield f"data: {json.dumps({**head, 'choices': [choice]})}\n\n"
+        last = {"index": 0, "delta": {}, "finish_reason": "stop"}
+        yield f"data: {json.dumps({**head, 'choices': [last], 'citations': citations})}\n\n"
+        yield "data: [DONE]\n\n"
+
+    return StreamingResponse(chunks(), media_type="text/event-stream")

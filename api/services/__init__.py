@@ -1,0 +1,1 @@
+"""Named services behind the thin routers: retrieve, answer, ground, cache, audit, ask."""

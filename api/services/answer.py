@@ -1,0 +1,93 @@
+"""Extractive answerer (default): deterministic, offline, quotes the documents.
+
+It scores every sentence of the top chunks by how many of the question's terms it
+contains (stemmed BM25 terms, so "vacations" matches "vacation") and by the chunk's rank,
+re-scores the best few by embedding similarity to the question, and returns the best
+sentence plus the close runners-up from at most two chunks, in document order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from api.services.drafts import Draft, DraftSentence
+from core.embedding import Embedder
+from core.schema import Hit
+from core.settings import AnswerSettings
+from core.sparse import Bm25Encoder
+from core.text import split_sentences
+
+MIN_WORDS = 4
+# Verbs that carry the asking, not the topic ("how do I *get*…", "can you *tell* me…").
+FILLER = re.compile(r"\b(get|gets|got|need|needs|want|wants|know|tell|find|give|let|please)\b", re.I)
+RERANK = 6
+
+
+@dataclass
+class Candidate:
+    """A sentence of a retrieved chunk and its scores."""
+
+    hit: int
+    start: int
+    text: str
+    overlap: float
+    score: float = 0.0
+
+
+class ExtractiveAnswerer:
+    """Selects the best-supported sentences of the retrieved chunks."""
+
+    name = "extractive"
+
+    def __init__(self, embedder: Embedder, sparse: Bm25Encoder, cfg: AnswerSettings) -> None:
+        self.embedder = embedder
+        self.sparse = sparse
+        self.cfg = cfg
+
+    def config(self) -> str:
+        """What changes answers: part of the cache key."""
+        return f"extractive:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
+
+    def answer(self, question: str, hits: list[Hit], query_vector: np.ndarray) -> Draft:
+        """Pick sentences; ``evidence`` is the best sentence's combined score."""
+        q_terms = self.sparse.terms(FILLER.sub(" ", question))
+        candidates = self._candidates(hits, q_terms)
+        if not candidates or not q_terms:
+            return Draft(refused=True, reason="no passage shares the question's terms")
+        top = sorted(candidates, key=lambda c: (-c.overlap, c.hit, c.start))[:RERANK]
+        vectors = self.embedder.embed([c.text for c in top])
+        for cand, vec in zip(top, vectors, strict=True):
+            similarity = float(np.dot(vec, query_vector))
+            cand.score = 0.5 * cand.overlap + 0.5 * similarity - 0.03 * cand.hit
+        top.sort(key=lambda c: (-c.score, c.hit, c.start))
+        best = top[0]
+        chosen = [best]
+        chunks = {best.hit}
+        for cand in top[1:]:
+            if len(chosen) >= self.cfg.max_sentences or cand.score < 0.8 * best.score:
+                break
+            if cand.hit in chunks or len(chunks) < 2:
+                chosen.append(cand)
+                chunks.add(cand.hit)
+        chosen.sort(key=lambda c: (c.hit != best.hit, c.hit, c.start))  # best chunk first
+        return Draft(
+            sentences=[DraftSentence(c.text, c.hit) for c in chosen],
+            evidence=max(0.0, min(1.0, best.score)),
+        )
+
+    def _candidates(self, hits: list[Hit], q_terms: set[int]) -> list[Candidate]:
+        out = []
+        for rank, hit in enumerate(hits):
+            text = hit.chunk.text
+            headings = {hit.chunk.title, *hit.chunk.section.split(" > ")}
+            for start, end in split_sentences(text):
+                sentence = text[start:end]
+                if len(sentence.split()) < MIN_WORDS or sentence in headings:
+                    continue
+                overlap = len(q_terms & self.sparse.terms(sentence)) / max(len(q_terms), 1)
+                if overlap > 0:
+                    out.append(Candidate(rank, start, sentence, overlap))
+        return out

@@ -1,0 +1,23 @@
+"""What an answerer produces before grounding: sentences, each pointing at a hit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class DraftSentence:
+    """An answer sentence and the 0-based index of the hit it cites (None: uncited)."""
+
+    text: str
+    hit: int | None
+
+
+@dataclass
+class Draft:
+    """An answerer's output: sentences, or a refusal it decided on itself."""
+
+    sentences: list[DraftSentence] = field(default_factory=list)
+    refused: bool = False
+    reason: str | None = None
+    evidence: float = 0.0  # how well the best passage answers (0..1), for the confidence

@@ -1,0 +1,54 @@
+"""Grounding check: is every answer sentence supported by the chunk it cites?
+
+Support is lexical entailment, independent of how the sentence was produced: the share
+of the sentence's (stemmed) terms found in the cited chunk, and every number in the
+sentence must appear in that chunk — an invented figure is never "supported". Extractive
+answers pass by construction; LLM answers are checked for real.
+"""
+
+from __future__ import annotations
+
+import re
+
+from core.schema import Hit, SentenceSupport
+from core.sparse import Bm25Encoder
+
+NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+MARKER = re.compile(r"\s*\[(\d+)\]")
+
+
+def _numbers(text: str) -> set[str]:
+    return {n.replace(",", "") for n in NUMBER.findall(MARKER.sub("", text))}
+
+
+def support(sentence: str, chunk_text: str, sparse: Bm25Encoder) -> float:
+    """0..1: term containment, capped at 0.2 when a number is not in the source."""
+    terms = sparse.terms(MARKER.sub("", sentence))
+    if not terms:
+        return 1.0
+    score = len(terms & sparse.terms(chunk_text)) / len(terms)
+    if not _numbers(sentence) <= _numbers(chunk_text):
+        score = min(score, 0.2)
+    return round(score, 4)
+
+
+def check(
+    sentences: list[tuple[str, int | None]],
+    hits: list[Hit],
+    citation_of: dict[int, int],
+    sparse: Bm25Encoder,
+    min_support: float,
+) -> list[SentenceSupport]:
+    """Per-sentence support; uncited sentences are unsupported (citations are required)."""
+    out = []
+    for text, hit in sentences:
+        if hit is None or hit >= len(hits):
+            out.append(SentenceSupport(text=text, citation=None, support=0.0, supported=False))
+            continue
+        score = support(text, hits[hit].chunk.text, sparse)
+        out.append(
+            SentenceSupport(
+                text=text, citation=citation_of[hit], support=score, supported=score >= min_support
+            )
+        )
+    return out
