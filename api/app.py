@@ -24,6 +24,7 @@ from api.services.answer import ExtractiveAnswerer
 from api.services.ask import Answerer, AskService
 from api.services.cache import AnswerCache, RecordsCache, RedisCache
 from api.services.llm import LlmAnswerer
+from api.services.overlap import Overlap
 from api.services.retrieve import Retriever
 from core.embedding import Embedder, build_embedder
 from core.records import Records
@@ -33,6 +34,21 @@ from core.store import open_store
 from core.versions import check_compatible, live_version
 
 log = logging.getLogger("cairn.access")
+
+
+def preflight(settings: Settings) -> Embedder:
+    """Load the embedder and check it against the live index before serving, so a
+    mismatch is one clear error instead of a failed start-up deep in the server log."""
+    embedder = build_embedder(settings)
+    records, store = Records(settings.records_url), open_store(settings)
+    try:
+        live = live_version(records, store, settings.qdrant.alias)
+        if live is not None:
+            check_compatible(live, embedder.model_id, embedder.dim)
+    finally:
+        store.close()
+        records.engine.dispose()
+    return embedder
 
 
 def build_services(settings: Settings, embedder: Embedder | None = None) -> Services:
@@ -45,15 +61,16 @@ def build_services(settings: Settings, embedder: Embedder | None = None) -> Serv
         check_compatible(live, embedder.model_id, embedder.dim)
         store.count(live.collection)  # open the live index now, not on the first request
     sparse = Bm25Encoder()
+    overlap = Overlap(sparse)
     answerer: Answerer = (
         LlmAnswerer(settings.llm)
         if settings.answer.answerer == "llm"
-        else ExtractiveAnswerer(embedder, sparse, settings.answer)
+        else ExtractiveAnswerer(embedder, overlap, settings.answer)
     )
     cache: AnswerCache = (
         RedisCache(settings.redis_url) if settings.redis_url else RecordsCache(records)
     )
-    retriever = Retriever(store, embedder, sparse, settings.answer)
+    retriever = Retriever(store, embedder, sparse, settings.answer, overlap)
     ask_service = AskService(settings, records, store, retriever, answerer, cache, sparse)
     return Services(settings, records, store, retriever, ask_service)
 

@@ -171,11 +171,12 @@ def serve(
     """Run the HTTP API with uvicorn."""
     import uvicorn
 
-    from api.app import create_app
+    from api.app import create_app, preflight
 
     settings = get_settings()
+    embedder = preflight(settings)
     logging.getLogger("cairn").setLevel(logging.INFO)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(settings, embedder), host=host, port=port, log_level="info")
 
 
 @app.command()

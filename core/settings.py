@@ -68,10 +68,12 @@ class AnswerSettings(BaseModel):
 
     answerer: Literal["extractive", "llm"] = "extractive"
     top_k: int = Field(5, ge=1, le=50)
-    dense_weight: float = Field(1.0, ge=0)
-    sparse_weight: float = Field(1.0, ge=0)
+    dense_weight: float = Field(0.6, ge=0)
+    sparse_weight: float = Field(0.4, ge=0)
+    rerank_weight: float = Field(0.2, ge=0, le=5)
+    rerank_depth: int = Field(10, ge=1, le=100)
     max_sentences: int = Field(3, ge=1, le=10)
-    min_confidence: float = Field(0.35, ge=0, le=1)
+    min_confidence: float = Field(0.6, ge=0, le=1)
     min_support: float = Field(0.5, ge=0, le=1)
     grounding_policy: Literal["drop", "refuse"] = "drop"
     max_question_chars: int = Field(2000, ge=10)

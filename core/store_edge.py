@@ -18,9 +18,7 @@ import qdrant_edge as qe
 
 from core.errors import StoreError
 from core.schema import Chunk, Hit, SparseVector
-from core.store import DENSE, INDEXED_FIELDS, SPARSE, StoredPoint
-
-RRF_K = 60
+from core.store import DENSE, INDEXED_FIELDS, SPARSE, HybridSearch, StoredPoint
 
 
 def _acl(groups: Sequence[str] | None, source: str | None) -> qe.Filter | None:
@@ -33,7 +31,7 @@ def _acl(groups: Sequence[str] | None, source: str | None) -> qe.Filter | None:
     return qe.Filter(must=must) if must else None
 
 
-class EdgeStore:
+class EdgeStore(HybridSearch):
     """VectorStore over qdrant-edge shards."""
 
     engine = "qdrant-edge"
@@ -160,39 +158,28 @@ class EdgeStore:
         """Exact point count."""
         return int(self._shard(name).count(qe.CountRequest(exact=True)))
 
-    def search(
+    def nearest(
         self,
         name: str,
-        dense: Sequence[float] | None,
-        sparse: SparseVector | None,
+        vector: Sequence[float] | SparseVector,
         groups: Sequence[str] | None,
         limit: int,
-        weights: tuple[float, float] = (1.0, 1.0),
         source: str | None = None,
     ) -> list[Hit]:
-        """Exact dense + BM25 prefetch, fused by weighted RRF, ACL filter in every stage."""
-        acl = _acl(groups, source)
-        stages: list[qe.Prefetch] = []
-        used: list[float] = []
-        depth = max(limit * 4, 40)
-        exact = qe.SearchParams(exact=True)
-        if dense is not None:
-            query = qe.Query.Nearest([float(x) for x in dense], using=DENSE)
-            stages.append(qe.Prefetch(limit=depth, query=query, filter=acl, params=exact))
-            used.append(weights[0])
-        if sparse is not None and sparse.indices:
-            vec = qe.SparseVector(sparse.indices, sparse.values)
-            stages.append(
-                qe.Prefetch(limit=depth, query=qe.Query.Nearest(vec, using=SPARSE), filter=acl)
-            )
-            used.append(weights[1])
-        if not stages:
-            return []
+        """Exact nearest neighbours of one dense or sparse vector, filter inside the query."""
+        if isinstance(vector, SparseVector):
+            if not vector.indices:
+                return []
+            query = qe.Query.Nearest(qe.SparseVector(vector.indices, vector.values), using=SPARSE)
+            params = None
+        else:
+            query = qe.Query.Nearest([float(x) for x in vector], using=DENSE)
+            params = qe.SearchParams(exact=True)
         request = qe.QueryRequest(
             limit=limit,
-            prefetches=stages,
-            query=qe.Fusion.Rrf(k=RRF_K, weights=used),  # type: ignore[arg-type]  # stub lags
-            filter=acl,
+            query=query,
+            filter=_acl(groups, source),
+            params=params,
             with_payload=True,
         )
         return [_hit(p) for p in self._shard(name).query(request)]

@@ -15,9 +15,7 @@ from qdrant_client import QdrantClient, models
 from core.errors import StoreError
 from core.schema import Chunk, Hit, SparseVector
 from core.settings import QdrantSettings
-from core.store import DENSE, INDEXED_FIELDS, SPARSE, StoredPoint
-
-RRF_K = 60
+from core.store import DENSE, INDEXED_FIELDS, SPARSE, HybridSearch, StoredPoint
 
 
 def _acl(groups: Sequence[str] | None, source: str | None) -> models.Filter | None:
@@ -30,7 +28,7 @@ def _acl(groups: Sequence[str] | None, source: str | None) -> models.Filter | No
     return models.Filter(must=must) if must else None
 
 
-class QdrantServerStore:
+class QdrantServerStore(HybridSearch):
     """VectorStore over qdrant-client."""
 
     engine = "qdrant-server"
@@ -140,43 +138,30 @@ class QdrantServerStore:
         """Exact count."""
         return int(self.client.count(name, exact=True).count)
 
-    def search(
+    def nearest(
         self,
         name: str,
-        dense: Sequence[float] | None,
-        sparse: SparseVector | None,
+        vector: Sequence[float] | SparseVector,
         groups: Sequence[str] | None,
         limit: int,
-        weights: tuple[float, float] = (1.0, 1.0),
         source: str | None = None,
     ) -> list[Hit]:
-        """Dense + sparse prefetch with the ACL filter, fused by weighted RRF."""
-        acl = _acl(groups, source)
-        depth = max(limit * 4, 40)
-        stages: list[models.Prefetch] = []
-        used: list[float] = []
-        if dense is not None:
-            stages.append(
-                models.Prefetch(
-                    query=[float(x) for x in dense],
-                    using=DENSE,
-                    limit=depth,
-                    filter=acl,
-                    params=models.SearchParams(exact=True),
-                )
-            )
-            used.append(weights[0])
-        if sparse is not None and sparse.indices:
-            vec = models.SparseVector(indices=sparse.indices, values=sparse.values)
-            stages.append(models.Prefetch(query=vec, using=SPARSE, limit=depth, filter=acl))
-            used.append(weights[1])
-        if not stages:
-            return []
+        """Exact nearest neighbours of one dense or sparse vector, filter inside the query."""
+        query: Any
+        if isinstance(vector, SparseVector):
+            if not vector.indices:
+                return []
+            query, using = models.SparseVector(indices=vector.indices, values=vector.values), SPARSE
+            params = None
+        else:
+            query, using = [float(x) for x in vector], DENSE
+            params = models.SearchParams(exact=True)
         result = self.client.query_points(
             name,
-            prefetch=stages,
-            query=models.RrfQuery(rrf=models.Rrf(k=RRF_K, weights=used)),
-            query_filter=acl,
+            query=query,
+            using=using,
+            query_filter=_acl(groups, source),
+            search_params=params,
             limit=limit,
             with_payload=True,
         )

@@ -1,9 +1,10 @@
-"""Hybrid retrieval: dense + BM25 in one Qdrant query, fused by weighted RRF, ACL inside.
+"""Hybrid retrieval: dense + BM25 (ACL filter inside each query), score fusion, rerank.
 
-Cross-encoder reranking: no trained cross-encoder ships in a PyPI wheel, and fetching one
-from a model hub is exactly what Cairn must not do, so the fused ranking is final; the
-weights are tuned on SQuAD2-dev (bench/query.py). A reranker can be added behind
-``Retriever.search`` without touching callers.
+Rerank: no trained cross-encoder ships in a PyPI wheel, and fetching one from a model
+hub is exactly what Cairn must not do. The fallback is a lexical sentence reranker: the
+top ``rerank_depth`` fused chunks get ``rerank_weight`` x (share of the question's terms
+in their best single sentence). Weights were tuned on a SQuAD2-dev sample disjoint from
+the one bench/query.py reports on.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from api.services.overlap import Overlap
 from core.access import Principal
 from core.embedding import Embedder
 from core.schema import Hit
@@ -32,12 +34,18 @@ class Retriever:
     """Embeds the query once and runs the hybrid, access-filtered search."""
 
     def __init__(
-        self, store: VectorStore, embedder: Embedder, sparse: Bm25Encoder, cfg: AnswerSettings
+        self,
+        store: VectorStore,
+        embedder: Embedder,
+        sparse: Bm25Encoder,
+        cfg: AnswerSettings,
+        overlap: Overlap | None = None,
     ) -> None:
         self.store = store
         self.embedder = embedder
         self.sparse = sparse
         self.cfg = cfg
+        self.overlap = overlap or Overlap(sparse)
 
     def search(
         self,
@@ -59,4 +67,22 @@ class Retriever:
             weights=(self.cfg.dense_weight, self.cfg.sparse_weight),
             source=source,
         )
-        return Retrieval(hits=hits, query_vector=vector)
+        return Retrieval(hits=self.rerank(query, hits), query_vector=vector)
+
+    def rerank(self, query: str, hits: list[Hit]) -> list[Hit]:
+        """Lexical sentence rerank of the head of the list (deterministic)."""
+        depth, weight = self.cfg.rerank_depth, self.cfg.rerank_weight
+        if weight == 0 or len(hits) < 2:
+            return hits
+        q_terms = self.overlap.question_terms(query)
+        head = [
+            Hit(
+                chunk=h.chunk,
+                score=round(
+                    h.score + weight * self.overlap.best_sentence(q_terms, h.chunk.text), 6
+                ),
+            )
+            for h in hits[:depth]
+        ]
+        head.sort(key=lambda h: (-h.score, h.chunk.id))
+        return head + hits[depth:]

@@ -11,7 +11,9 @@ pytestmark = pytest.mark.integration
 
 def test_answer_with_citations(api: Api) -> None:
     with api.client(api.user_key) as http:
-        body = http.post("/ask", json={"question": "How many days of paid vacation do I get?"}).json()
+        body = http.post(
+            "/ask", json={"question": "How many days of paid vacation do I get?"}
+        ).json()
     assert not body["refused"], body
     assert "27 days" in body["answer"] and "[1]" in body["answer"]
     cite = body["citations"][0]
@@ -43,7 +45,9 @@ def test_restricted_folder_never_leaks(api: Api) -> None:
             hits = http.post("/search", json={"query": q, "limit": 50}).json()
             assert hits and all(not h["source"].startswith("people-ops/") for h in hits)
     with api.client(api.hr_key) as http:
-        body = http.post("/ask", json={"question": "What are the salary bands for a Senior Engineer?"}).json()
+        body = http.post(
+            "/ask", json={"question": "What are the salary bands for a Senior Engineer?"}
+        ).json()
     assert not body["refused"] and body["citations"][0]["source"] == "people-ops/salary-bands.md"
     assert "61,000" in body["answer"]
 
@@ -53,9 +57,13 @@ def test_restricted_source_is_not_found_for_others(api: Api) -> None:
         doc = http.post("/search", json={"query": "salary bands", "limit": 1}).json()[0]
     with api.client(api.user_key) as http:
         denied = http.get(f"/sources/{doc['doc_id']}")
-    assert denied.status_code == 404 and denied.headers["content-type"] == "application/problem+json"
+    assert (
+        denied.status_code == 404 and denied.headers["content-type"] == "application/problem+json"
+    )
     with api.client(api.hr_key) as http:
-        ok = http.get(f"/sources/{doc['doc_id']}", params={"start": doc["span"][0], "end": doc["span"][1]})
+        ok = http.get(
+            f"/sources/{doc['doc_id']}", params={"start": doc["span"][0], "end": doc["span"][1]}
+        )
     assert ok.status_code == 200 and ok.json()["passage"] == doc["text"]
 
 
@@ -89,7 +97,9 @@ def test_audit_replay_and_admin_listing(api: Api) -> None:
 def test_feedback(api: Api) -> None:
     with api.client(api.user_key) as http:
         body = http.post("/ask", json={"question": "What is the meal allowance per day?"}).json()
-        ok = http.post(f"/answers/{body['answer_id']}/feedback", json={"helpful": False, "comment": "old"})
+        ok = http.post(
+            f"/answers/{body['answer_id']}/feedback", json={"helpful": False, "comment": "old"}
+        )
         assert ok.status_code == 201
         missing = http.post("/answers/nope/feedback", json={"helpful": True})
         assert missing.status_code == 404

@@ -27,14 +27,21 @@ def test_bad_requests(api: Api) -> None:
         _problem(http.post("/ask", json={"question": "x" * 5000}), 422)
         unknown = _problem(http.post("/ask", json={"question": "hi", "top": 3}), 422)
         assert unknown["errors"][0]["loc"][-1] == "top"
-        _problem(http.post("/ask", content=b"{not json", headers={"content-type": "application/json"}), 422)
+        _problem(
+            http.post("/ask", content=b"{not json", headers={"content-type": "application/json"}),
+            422,
+        )
         _problem(http.get("/answers/does-not-exist"), 404)
         _problem(http.get("/sources/does-not-exist"), 404)
-        _problem(http.post("/chat", json={"messages": [{"role": "assistant", "content": "hi"}]}), 422)
+        _problem(
+            http.post("/chat", json={"messages": [{"role": "assistant", "content": "hi"}]}), 422
+        )
     with api.client("cairn_wrong") as http:
         _problem(http.post("/ask", json={"question": "hi"}), 401)
     with api.client() as http:
-        assert _problem(http.post("/ask", json={"question": "hi"}), 401)["detail"].startswith("an API key")
+        assert _problem(http.post("/ask", json={"question": "hi"}), 401)["detail"].startswith(
+            "an API key"
+        )
 
 
 def test_missing_index_is_503(tmp_path: Path) -> None:

@@ -1,0 +1,262 @@
+"""Query benchmark: quality on SQuAD2-dev, and latency at 1.2k and 100k chunks.
+
+- quality: hit@k / MRR@10 (dense, BM25, hybrid, hybrid+rerank), abstention
+  (bench/query_quality.py);
+- latency: Cairn's retrieval (query embedding + hybrid search with the ACL filter) and
+  ``/ask`` over real HTTP (uvicorn), against llama-index's retriever
+  (``VectorStoreIndex.as_retriever``, QdrantVectorStore on qdrant-client, MiniLM query
+  embeddings), same machine, same run.
+The 100k-chunk index reuses the 1,204 real SQuAD embeddings with small noise and real
+BM25 vectors of shuffled-sentence variants (latency only, not quality); every chunk
+carries one of 10 groups and the caller sees 2 of them (a 20 %-selective ACL filter).
+Writes bench/results/query.json.
+
+    .venv/bin/python -m bench.query [--big 100000] [--queries 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+
+from bench.common import require_squad, sample, save, squad, write_corpus
+from bench.query_quality import abstention, retrieval, splits
+
+GROUPS = ["g0", "g1"]
+
+
+def stats(times: list[float]) -> dict[str, float]:
+    """p50/p95 in ms."""
+    ordered = sorted(times)
+    return {
+        "p50_ms": round(statistics.median(ordered) * 1000, 2),
+        "p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))] * 1000, 2),
+        "n": len(ordered),
+    }
+
+
+def timed(fn: Callable[[str], object], questions: list[str]) -> dict[str, float]:
+    """Time fn on each question (after 5 warm-up calls)."""
+    for q in questions[:5]:
+        fn(q)
+    times = []
+    for q in questions:
+        t0 = time.perf_counter()
+        fn(q)
+        times.append(time.perf_counter() - t0)
+    return stats(times)
+
+
+def build_cairn(home: Path, corpus: Path) -> Any:
+    """Ingest with Cairn (auto backend) and return settings."""
+    from core.embedding import build_embedder
+    from core.records import Records
+    from core.settings import Settings
+    from core.store import open_store
+    from ingest.pipeline import Ingestor
+
+    settings = Settings.model_validate(
+        {"home": home, "auth": {"anonymous": True, "anonymous_groups": GROUPS}}
+    )
+    store = open_store(settings)
+    Ingestor(
+        settings,
+        Records(settings.records_url),
+        store,
+        lambda t: build_embedder(settings, calibration=lambda: t),
+    ).run(corpus)
+    store.close()
+    return settings
+
+
+def enlarge(settings: Any, n: int, contexts: list[str]) -> Any:
+    """A second home whose live index holds n chunks derived from the 1.2k real ones."""
+    import random
+    import uuid
+
+    from core.embedding import build_embedder
+    from core.records import Records
+    from core.schema import Chunk, content_hash
+    from core.settings import Settings
+    from core.sparse import Bm25Encoder
+    from core.store import StoredPoint, open_store
+
+    big = Settings.model_validate({**settings.model_dump(), "home": settings.home.parent / "big"})
+    shutil.copytree(settings.home, big.home)
+    store, records = open_store(big), Records(big.records_url)
+    version = records.versions()[0]
+    emb, bm25 = build_embedder(big), Bm25Encoder()
+    base = emb.embed(contexts)
+    rng = np.random.default_rng(0)
+    now = records.versions()[0].created_at
+    batch: list[StoredPoint] = []
+    for i in range(n - store.count(version.collection)):
+        k = i % len(contexts)
+        sentences = contexts[k].split(". ")
+        random.Random(i).shuffle(sentences)
+        text = ". ".join(sentences)
+        vec = base[k] + rng.normal(0, 0.02, base.shape[1]).astype(np.float32)
+        vec /= np.linalg.norm(vec)
+        source = f"big/{i // len(contexts)}/p{k:06d}.txt"
+        chunk = Chunk(
+            id=str(uuid.uuid5(uuid.NAMESPACE_URL, source)),
+            doc_id=source,
+            ordinal=0,
+            source=source,
+            title=source,
+            section="",
+            text=text,
+            span=(0, len(text)),
+            page=None,
+            content_hash=content_hash(text),
+            doc_hash="-",
+            groups=[f"g{i % 10}"],
+            modified_at=now,
+            ingested_at=now,
+        )
+        batch.append(
+            StoredPoint(chunk.id, vec.tolist(), bm25.encode_documents([text])[0], chunk.payload())
+        )
+        if len(batch) == 2000:
+            store.upsert(version.collection, batch)
+            batch = []
+    store.upsert(version.collection, batch)
+    store.close()
+    return big
+
+
+def cairn_latency(settings: Any, questions: list[str]) -> dict[str, Any]:
+    """Retrieval in-process and /ask over HTTP (uvicorn in a thread), cache misses only."""
+    from api.app import build_services, create_app
+    from api.server import background as serve
+    from core.access import Principal
+
+    services = build_services(settings)
+    principal = Principal(name="bench", groups=["everyone", *GROUPS])
+    collection = services.ask.live().collection
+    result = {
+        "retrieval": timed(
+            lambda q: services.retriever.search(q, principal, collection, 10), questions
+        )
+    }
+    result["chunks"] = services.store.count(collection)
+    embedder = services.retriever.embedder
+    services.store.close()
+    with (
+        serve(create_app(settings, embedder)) as url,
+        httpx.Client(base_url=url, timeout=60) as http,
+    ):
+        result["ask_http"] = timed(
+            lambda q: http.post("/ask", json={"question": q}).raise_for_status(), questions
+        )
+        result["ask_http_cached"] = timed(
+            lambda q: http.post("/ask", json={"question": q}).raise_for_status(), questions[:100]
+        )
+    return result
+
+
+def naive_latency(settings: Any, questions: list[str]) -> dict[str, Any]:
+    """llama-index retriever over the same chunks and vectors (qdrant-client local mode)."""
+    from llama_index.core import StorageContext, VectorStoreIndex
+    from llama_index.core.schema import TextNode
+    from llama_index.core.vector_stores import FilterOperator, MetadataFilter, MetadataFilters
+    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+    from llama_index.vector_stores.qdrant import QdrantVectorStore
+    from qdrant_client import QdrantClient
+
+    from core.embedding import minilm_path
+    from core.store import open_store
+
+    store = open_store(settings)
+    collection = store.resolve_alias("cairn") or ""
+    shard = store._shard(collection)  # type: ignore[attr-defined]  # bench reads raw points
+    import qdrant_edge as qe
+
+    nodes, offset = [], None
+    while True:
+        records, offset = shard.scroll(
+            qe.ScrollRequest(offset=offset, limit=2000, with_payload=True, with_vector=["dense"])
+        )
+        for r in records:
+            group = r.payload["groups"][0]
+            nodes.append(
+                TextNode(
+                    id_=str(r.id),
+                    text=r.payload["text"],
+                    embedding=list(r.vector["dense"]),
+                    metadata={"group": group},
+                )
+            )
+        if offset is None:
+            break
+    store.close()
+    client = QdrantClient(location=":memory:")
+    vstore = QdrantVectorStore(client=client, collection_name="naive")
+    embed = HuggingFaceEmbedding(model_name=str(minilm_path()), device="cpu")
+    index = VectorStoreIndex(
+        nodes, storage_context=StorageContext.from_defaults(vector_store=vstore), embed_model=embed
+    )
+    groups = ["everyone", *GROUPS]
+    flt = MetadataFilters(
+        filters=[MetadataFilter(key="group", value=groups, operator=FilterOperator.IN)]
+    )
+    retriever = index.as_retriever(similarity_top_k=10, filters=flt)
+    return {"retrieval": timed(lambda q: retriever.retrieve(q), questions), "chunks": len(nodes)}
+
+
+def main() -> None:
+    """Run everything and write the JSON."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--big", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=300)
+    args = parser.parse_args()
+    require_squad()
+    contexts, answerable, unanswerable = squad()
+    work = Path(tempfile.mkdtemp(prefix="cairn-qbench-"))
+    try:
+        write_corpus(work / "corpus", contexts)
+        settings = build_cairn(work / "home", work / "corpus")
+        from api.app import build_services
+
+        data = splits(answerable, unanswerable)
+        services = build_services(settings)
+        collection = services.ask.live().collection
+        result: dict[str, Any] = {
+            "quality": {"retrieval": retrieval(services, collection, data["eval"][0])}
+        }
+        result["quality"]["abstention"] = abstention(services, data)
+        services.store.close()
+        questions = [q for q, _ in sample(answerable, args.queries, seed=2)]
+        print("latency at 1.2k ...", flush=True)
+        result["small"] = {
+            "cairn": cairn_latency(settings, questions),
+            "naive": naive_latency(settings, questions),
+        }
+        if args.big:
+            print(f"latency at {args.big} ...", flush=True)
+            big = enlarge(settings, args.big, contexts)
+            result["big"] = {
+                "cairn": cairn_latency(big, questions),
+                "naive": naive_latency(big, questions),
+            }
+        for size in ("small", "big"):
+            if size in result:
+                c, nv = result[size]["cairn"]["retrieval"], result[size]["naive"]["retrieval"]
+                result[size]["retrieval_speedup_p50"] = round(nv["p50_ms"] / c["p50_ms"], 2)
+        path = save("query", result)
+        print(f"wrote {path}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
