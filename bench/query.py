@@ -104,7 +104,7 @@ def enlarge(settings: Any, n: int, contexts: list[str]) -> Any:
         sentences = contexts[k].split(". ")
         random.Random(i).shuffle(sentences)
         text = ". ".join(sentences)
-        vec = base[k] + rng.normal(0, 0.02, base.shape[1]).astype(np.float32)
+        vec = base[k] + rng.normal(0, 0.02, base.shape[1])
         vec /= np.linalg.norm(vec)
         source = f"big/{i // len(contexts)}/p{k:06d}.txt"
         chunk = Chunk(
@@ -131,6 +131,7 @@ def enlarge(settings: Any, n: int, contexts: list[str]) -> Any:
             batch = []
     store.upsert(version.collection, batch)
     store.close()
+    records.update_version(version.version, revision=version.revision + 1)  # new content
     return big
 
 
@@ -143,7 +144,7 @@ def cairn_latency(settings: Any, questions: list[str]) -> dict[str, Any]:
     services = build_services(settings)
     principal = Principal(name="bench", groups=["everyone", *GROUPS])
     collection = services.ask.live().collection
-    result = {
+    result: dict[str, Any] = {
         "retrieval": timed(
             lambda q: services.retriever.search(q, principal, collection, 10), questions
         )
@@ -246,7 +247,9 @@ def main() -> None:
             big = enlarge(settings, args.big, contexts)
             result["big"] = {
                 "cairn": cairn_latency(big, questions),
-                "naive": naive_latency(big, questions),
+                # llama-index filters in Python in qdrant-client local mode (~1 s per query
+                # at 100k), so it gets the first 50 questions.
+                "naive": naive_latency(big, questions[:50]),
             }
         for size in ("small", "big"):
             if size in result:
