@@ -1,0 +1,125 @@
+"""Model-free unit tests of the answer path's pieces (FakeEmbedder, no server)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import numpy as np
+
+from api.services.answer import ExtractiveAnswerer
+from api.services.cache import cache_key, normalise
+from api.services.chat import split_turns
+from api.services.ground import check, support
+from api.services.overlap import Overlap
+from core.embedding import FakeEmbedder
+from core.schema import Chunk, Hit, content_hash
+from core.settings import AnswerSettings
+from core.sparse import Bm25Encoder
+from core.store import fuse
+from core.text import split_sentences
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+BM25 = Bm25Encoder()
+
+
+def _hit(text: str, score: float = 1.0, cid: str = "c1", section: str = "") -> Hit:
+    chunk = Chunk(
+        id=cid,
+        doc_id="d",
+        ordinal=0,
+        source="s.md",
+        title="T",
+        section=section,
+        text=text,
+        span=(0, len(text)),
+        page=None,
+        content_hash=content_hash(text),
+        doc_hash="h",
+        groups=["everyone"],
+        modified_at=NOW,
+        ingested_at=NOW,
+    )
+    return Hit(chunk=chunk, score=score)
+
+
+def test_sentences_keep_offsets_and_abbreviations() -> None:
+    text = "Dr. Lee approves leave. Requests go to HR! Ask e.g. your manager.\n\nNew part"
+    assert [text[a:b] for a, b in split_sentences(text)] == [
+        "Dr. Lee approves leave.",
+        "Requests go to HR!",
+        "Ask e.g. your manager.",
+        "New part",
+    ]
+
+
+def test_support_requires_terms_and_numbers_from_the_source() -> None:
+    source = "Employees have 27 days of paid vacation per year."
+    assert support("Employees have 27 days of vacation [1].", source, BM25) == 1.0
+    assert support("Employees have 30 days of vacation.", source, BM25) <= 0.2
+    assert support("Contractors receive stock options.", source, BM25) < 0.5
+
+
+def test_check_marks_uncited_sentences_unsupported() -> None:
+    hits = [_hit("Laptops are replaced every four years.")]
+    out = check(
+        [("Laptops are replaced every four years.", 0), ("Also free cake.", None)],
+        hits,
+        {0: 1},
+        BM25,
+        0.5,
+    )
+    assert [s.supported for s in out] == [True, False] and out[0].citation == 1
+
+
+def test_fusion_is_convex_deterministic_and_handles_missing_lists() -> None:
+    dense = [_hit("a", 0.9, "x"), _hit("b", 0.5, "y")]
+    sparse = [_hit("b", 10.0, "y"), _hit("c", 5.0, "z")]
+    fused = fuse(dense, sparse, (0.6, 0.4))
+    scores = {h.chunk.id: h.score for h in fused}
+    assert scores == {
+        "y": round(0.6 * 0.5 + 0.4 * 1.0, 6),
+        "x": round(0.6 * 0.9, 6),
+        "z": round(0.6 * 0.5 + 0.4 * 0.5, 6),
+    }
+    assert [h.chunk.id for h in fused] == ["y", "x", "z"]
+    assert [h.chunk.id for h in fuse([], sparse, (0.6, 0.4))] == ["y", "z"]
+
+
+def test_extractive_answer_prefers_the_sentence_covering_the_question() -> None:
+    hits = [
+        _hit("The office opens at 7. Vacation requests need two weeks notice.", 0.9, "a", "Office"),
+        _hit(
+            "Full-time staff have 27 vacation days per year. Sick leave is separate.",
+            0.8,
+            "b",
+            "Vacation",
+        ),
+    ]
+    emb = FakeEmbedder()
+    answerer = ExtractiveAnswerer(emb, Overlap(BM25), AnswerSettings(max_sentences=1))
+    q = "How many vacation days per year do full-time staff have?"
+    draft = answerer.answer(q, hits, emb.embed([q])[0])
+    assert [s.text for s in draft.sentences] == ["Full-time staff have 27 vacation days per year."]
+    assert draft.sentences[0].hit == 1 and 0 < draft.evidence <= 1
+    assert answerer.answer(
+        "quantum chromodynamics", hits, np.zeros(emb.dim, dtype=np.float32)
+    ).refused
+
+
+def test_cache_key_normalises_question_but_not_groups_or_revision() -> None:
+    assert normalise("  How many  Vacation days?? ") == normalise("how many vacation days")
+    base = cache_key("Q?", ["everyone"], 1, 2, "x")
+    assert base == cache_key(" q ", ["everyone"], 1, 2, "x")
+    assert base != cache_key("Q?", ["everyone", "hr"], 1, 2, "x")
+    assert base != cache_key("Q?", ["everyone"], 1, 3, "x")
+
+
+def test_follow_up_resolution() -> None:
+    turns = [("user", "How long do I have to submit an expense?"), ("assistant", "30 days [1]")]
+    assert split_turns([*turns, ("user", "And abroad?")]) == (
+        "And abroad?",
+        "How long do I have to submit an expense?",
+    )
+    standalone = "Where is the Lyon office located these days"
+    assert split_turns([*turns, ("user", "Where is the Lyon office located?")])[1] == ""
+    assert split_turns([("user", standalone)]) == (standalone, "")
