@@ -19,7 +19,7 @@ from fastapi import FastAPI, Request, Response
 from api import errors
 from api.deps import Services
 from api.metrics import Metrics
-from api.routes import answers, ask, chat, health, sources
+from api.routes import admin, answers, ask, chat, health, sources
 from api.services.answer import ExtractiveAnswerer
 from api.services.ask import Answerer, AskService
 from api.services.cache import AnswerCache, RecordsCache, RedisCache
@@ -98,7 +98,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     )
     app.state.metrics = metrics
     errors.install(app)
-    for module in (health, ask, chat, sources, answers):
+    for module in (health, ask, chat, sources, answers, admin):
         app.include_router(module.router)
 
     @app.middleware("http")

@@ -109,6 +109,7 @@ class Citation(BaseModel):
     page: int | None
     span: tuple[int, int]
     quote: str
+    highlight: tuple[int, int]
     content_hash: str
     url: str
     score: float

@@ -1,27 +1,28 @@
-"""Cairn UI entry point (streamlit run ui/app.py)."""
+"""Cairn UI entry point: `cairn ui` (or `streamlit run ui/app.py`).
+
+Pages: Chat and Expert lookup for everyone; admin pages for the admin key. The UI talks
+to the API over HTTP only (ui/client.py).
+"""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import streamlit as st
 
-from ui.client import ApiError, CairnClient
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `streamlit run ui/app.py`
 
-st.set_page_config(page_title="Cairn", page_icon="🪨", layout="wide")
-st.title("Cairn")
-st.caption("Answers taken only from your documents, with citations.")
+from ui.session import sign_in_box
 
-client = CairnClient()
-try:
-    ready = client.ready()
-    versions = client.index_versions()
-except ApiError as exc:
-    st.error(str(exc))
-    st.stop()
+st.set_page_config(page_title="Cairn", page_icon=":material/landscape:", layout="wide")
+HERE = Path(__file__).parent / "views"
 
-if ready.get("ready"):
-    st.success(f"Index ready: {ready['checks'].get('index')}")
-else:
-    st.warning(f"Not ready: {ready.get('checks')}")
-st.subheader("Index versions")
-st.dataframe(versions, use_container_width=True)
-st.info("The chat assistant arrives with the answer service (issue 3); this page shows the index.")
+principal = sign_in_box()
+pages = [
+    st.Page(str(HERE / "chat.py"), title="Ask", icon=":material/chat:", default=True),
+    st.Page(str(HERE / "lookup.py"), title="Expert lookup", icon=":material/search:"),
+]
+if principal and principal.get("is_admin"):
+    pages.append(st.Page(str(HERE / "admin.py"), title="Admin", icon=":material/settings:"))
+st.navigation(pages).run()

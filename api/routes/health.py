@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from api.deps import ServicesDep
+from api.deps import PrincipalDep, ServicesDep
 from core.versions import live_version
 
 router = APIRouter(tags=["operations"])
@@ -63,3 +63,9 @@ def index_versions(services: ServicesDep) -> list[dict[str, Any]]:
         }
         for row in services.records.versions()
     ]
+
+
+@router.get("/me")
+def me(principal: PrincipalDep) -> dict[str, Any]:
+    """Who the API thinks you are (the UI uses it to show admin pages)."""
+    return {"name": principal.name, "groups": principal.groups, "is_admin": principal.is_admin}

@@ -77,7 +77,7 @@ class ExtractiveAnswerer:
         # answerable from unanswerable questions better than either alone (bench/query.py).
         evidence = 0.5 * min(hits[0].score, 1.0) + 0.5 * best.similarity
         return Draft(
-            sentences=[DraftSentence(c.text, c.hit) for c in chosen],
+            sentences=[DraftSentence(c.text, c.hit, c.start) for c in chosen],
             evidence=round(max(0.0, min(1.0, evidence)), 4),
         )
 

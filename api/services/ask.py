@@ -128,8 +128,9 @@ class AskService:
             reason = f"confidence {confidence:.2f} is below {cfg.min_confidence:.2f}"
             return self._refusal(question, hits, version, reason, confidence), top
         used = {s.citation for s in kept}
+        quoted = _quoted(draft, hits, {s.text for s in kept})
         citations = [
-            _citation(n, hits[h])
+            _citation(n, hits[h], quoted.get(h))
             for h, n in sorted(citation_of.items(), key=lambda x: x[1])
             if n in used
         ]
@@ -200,7 +201,20 @@ class AskService:
         )
 
 
-def _citation(n: int, hit: Hit) -> Citation:
+def _quoted(draft: Draft, hits: list[Hit], kept: set[str]) -> dict[int, tuple[int, int]]:
+    """Document span of the sentences quoted from each chunk (extractive answers)."""
+    spans: dict[int, tuple[int, int]] = {}
+    for s in draft.sentences:
+        if s.hit is None or s.start is None or s.text not in kept:
+            continue
+        base = hits[s.hit].chunk.span[0]
+        start, end = base + s.start, base + s.start + len(s.text)
+        old = spans.get(s.hit, (start, end))
+        spans[s.hit] = (min(old[0], start), max(old[1], end))
+    return spans
+
+
+def _citation(n: int, hit: Hit, highlight: tuple[int, int] | None = None) -> Citation:
     c = hit.chunk
     return Citation(
         n=n,
@@ -212,6 +226,7 @@ def _citation(n: int, hit: Hit) -> Citation:
         page=c.page,
         span=c.span,
         quote=c.text,
+        highlight=highlight or c.span,
         content_hash=c.content_hash,
         url=f"/sources/{c.doc_id}#{c.span[0]}-{c.span[1]}",
         score=round(hit.score, 6),

@@ -11,6 +11,7 @@ class DraftSentence:
 
     text: str
     hit: int | None
+    start: int | None = None  # offset of the sentence inside the cited chunk, when quoted
 
 
 @dataclass

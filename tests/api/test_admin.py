@@ -1,0 +1,50 @@
+"""Admin endpoints: ingest status, promote/rollback, the feedback queue."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.api.conftest import Api, prepare, running_api, torch_embedder
+from tests.ingest.helpers import run_ingest
+
+pytestmark = pytest.mark.integration
+
+
+def test_admin_endpoints_need_the_admin_key(api: Api) -> None:
+    with api.client(api.user_key) as http:
+        for path in ("/admin/sources", "/admin/feedback"):
+            assert http.get(path).status_code == 403
+        assert http.post("/admin/index/rollback").status_code == 403
+
+
+def test_sources_and_feedback_queue(api: Api) -> None:
+    with api.client(api.user_key) as http:
+        answer = http.post("/ask", json={"question": "How often are laptops replaced?"}).json()
+        http.post(
+            f"/answers/{answer['answer_id']}/feedback",
+            json={"helpful": False, "comment": "we use 3 years now"},
+        )
+    with api.client(api.admin_key) as http:
+        status = http.get("/admin/sources").json()
+        queue = http.get("/admin/feedback", params={"helpful": "false"}).json()
+    files = {f["path"]: f for f in status["files"]}
+    assert files["people-ops/salary-bands.md"]["groups"] == ["people-ops"]
+    assert all(f["status"] == "ok" and f["chunks"] > 0 for f in files.values())
+    assert (
+        queue[0]["answer_id"] == answer["answer_id"] and queue[0]["comment"] == "we use 3 years now"
+    )
+
+
+def test_promote_and_rollback_over_http(tmp_path: Path, corpus: Path) -> None:
+    settings = prepare(tmp_path, corpus)
+    shutil.rmtree(corpus / "office")
+    run_ingest(settings, corpus, embedder=torch_embedder(), rebuild=True)[2].close()
+    with running_api(settings) as api, api.client(api.admin_key) as http:
+        assert http.post("/admin/index/2/promote").json() == {"live": 2}
+        assert http.get("/readyz").json()["checks"]["index"] == "v2"
+        assert http.post("/admin/index/rollback").json() == {"live": 1}
+        missing = http.post("/admin/index/9/promote")
+        assert missing.status_code == 503 and "does not exist" in missing.json()["detail"]

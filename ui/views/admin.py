@@ -1,0 +1,112 @@
+"""Admin: sources and ingest status, index versions, audit log, review queue, eval."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.client import ApiError
+from ui.session import client
+
+st.title("Admin")
+api = client()
+sources_tab, index_tab, audit_tab, review_tab, eval_tab = st.tabs(
+    ["Sources", "Index versions", "Audit log", "Review queue", "Evaluation"]
+)
+
+with sources_tab:
+    try:
+        status = api.admin_sources()
+    except ApiError as exc:
+        st.error(str(exc))
+    else:
+        files = status["files"]
+        failed = [f for f in files if f["status"] != "ok"]
+        c1, c2, c3, c4 = st.columns(4)
+        c1.metric("Files", len(files))
+        c2.metric("Chunks", sum(f["chunks"] for f in files))
+        c3.metric("Not indexed", len(failed))
+        c4.metric("Index", f"v{status['version']} · rev {status['revision']}")
+        st.caption(f"Corpus `{status['corpus_root']}` · last sync {status['last_sync'][:19]}")
+        if failed:
+            st.subheader("Not indexed")
+            st.dataframe(
+                [{k: f[k] for k in ("path", "status", "error")} for f in failed], hide_index=True
+            )
+        st.dataframe(files, hide_index=True, use_container_width=True)
+
+with index_tab:
+    try:
+        versions = api.index_versions()
+    except ApiError as exc:
+        st.error(str(exc))
+    else:
+        st.dataframe(versions, hide_index=True, use_container_width=True)
+        ready = [v["version"] for v in versions if v["status"] == "ready" and not v["live"]]
+        c1, c2 = st.columns(2)
+        target = c1.selectbox("Version to promote", ready, disabled=not ready)
+        if c1.button("Promote", disabled=not ready):
+            try:
+                api.promote(int(target))
+                st.rerun()
+            except ApiError as exc:
+                st.error(str(exc))
+        if c2.button("Roll back to the previous version"):
+            try:
+                api.rollback()
+                st.rerun()
+            except ApiError as exc:
+                st.error(str(exc))
+
+with audit_tab:
+    c1, c2, c3 = st.columns(3)
+    who = c1.text_input("User")
+    since = c2.date_input("Since", value=None)
+    refused_only = c3.checkbox("Refusals only")
+    try:
+        rows = api.answers(
+            who.strip() or None,
+            since.isoformat() if since else None,
+            True if refused_only else None,
+        )
+    except ApiError as exc:
+        st.error(str(exc))
+    else:
+        st.dataframe(
+            [
+                {
+                    k: r[k]
+                    for k in (
+                        "at",
+                        "principal",
+                        "question",
+                        "refused",
+                        "grounded",
+                        "confidence",
+                        "latency_ms",
+                    )
+                }
+                for r in rows
+            ],
+            hide_index=True,
+            use_container_width=True,
+        )
+
+with review_tab:
+    try:
+        queue = api.feedback_queue()
+    except ApiError as exc:
+        st.error(str(exc))
+    else:
+        if not queue:
+            st.info("No thumbs-down answers to review.")
+        for item in queue:
+            with st.container(border=True):
+                st.markdown(f"**{item['question']}** — {item['principal']}, {item['at'][:16]}")
+                st.markdown(item["answer"])
+                st.caption(f"Feedback: {item['comment'] or '(no comment)'}")
+        st.caption("Correcting and approving answers arrives with the review-loop issue.")
+
+with eval_tab:
+    st.info(
+        "No evaluation report yet. `cairn eval` and its reports arrive with the evaluation issue."
+    )
