@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export DO_NOT_TRACK := 1
 RUN := .cairn/run
 
-.PHONY: install up down test lint unit bench bench-engines clean samples
+.PHONY: install up down test lint unit bench browser clean samples
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -35,7 +35,12 @@ lint: install
 	$(BIN)/mypy core ingest api ui eval cairn bench
 	$(BIN)/lint-imports
 
-test: install lint
+# Debian chromium for the browser test, driven by the PyPI playwright package through
+# executable_path (playwright's own browser download is not used; nothing else is fetched).
+browser:
+	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+test: install lint browser
 	$(BIN)/pytest -q
 
 unit: install
