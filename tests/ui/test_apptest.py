@@ -1,0 +1,67 @@
+"""Streamlit AppTest: page logic against the real API (and with the API down)."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from api.server import free_port
+from tests.api.conftest import Api
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.integration
+APP = str(ROOT / "ui" / "app.py")
+
+
+def _app(monkeypatch: pytest.MonkeyPatch, api_url: str, key: str = "") -> AppTest:
+    monkeypatch.setenv("CAIRN_API_URL", api_url)
+    monkeypatch.setenv("CAIRN_UI_API_KEY", key)
+    at = AppTest.from_file(APP, default_timeout=60)
+    return at.run()
+
+
+def test_api_down_is_a_clear_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _app(monkeypatch, f"http://127.0.0.1:{free_port()}")
+    assert not at.exception
+    assert any("not reachable" in e.value for e in at.sidebar.error)
+
+
+def test_bad_key_is_a_clear_message(monkeypatch: pytest.MonkeyPatch, api_url: str) -> None:
+    at = _app(monkeypatch, api_url, key="cairn_not_a_real_key")
+    assert not at.exception
+    assert any("API key was not accepted" in e.value for e in at.sidebar.error)
+
+
+def test_chat_answers_with_sources(monkeypatch: pytest.MonkeyPatch, api_url: str) -> None:
+    at = _app(monkeypatch, api_url)
+    assert [b.label for b in at.button][:1] == ["How many days of paid vacation do I get?"]
+    at.chat_input[0].set_value("How often are laptops replaced?").run()
+    assert not at.exception
+    texts = " ".join(m.value for m in at.markdown)
+    assert "Laptops are replaced every four years" in texts
+    assert any("Laptop and accounts" in e.label for e in at.expander)
+
+
+def test_refusal_shows_closest_sources(monkeypatch: pytest.MonkeyPatch, api_url: str) -> None:
+    at = _app(monkeypatch, api_url)
+    at.chat_input[0].set_value("What is the boiling point of mercury?").run()
+    assert any("No answer in the documents" in w.value for w in at.warning)
+    assert any("Closest sources" in c.value for c in at.caption)
+
+
+def test_admin_page_only_for_admin(monkeypatch: pytest.MonkeyPatch, api_url: str) -> None:
+    user = _app(monkeypatch, api_url)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        user.switch_page(str(ROOT / "ui" / "views" / "admin.py"))  # not registered for users
+    admin = _app(monkeypatch, api_url, key=Api.admin_key)
+    admin.switch_page(str(ROOT / "ui" / "views" / "admin.py")).run()
+    assert not admin.exception
+    assert any(t.label == "Sources" for t in admin.tabs)
+    assert any(m.label == "Files" for m in admin.metric)
+
+
+def test_lookup_empty_query_warns(monkeypatch: pytest.MonkeyPatch, api_url: str) -> None:
+    at = _app(monkeypatch, api_url)
+    at.switch_page(str(ROOT / "ui" / "views" / "lookup.py")).run()
+    at.button[0].click().run()
+    assert any("Type something to search for" in w.value for w in at.warning)
