@@ -14,6 +14,7 @@ from core.errors import (
     AuthError,
     BadRequest,
     CairnError,
+    GateFailed,
     IndexMismatch,
     IndexNotFound,
     NotFound,
@@ -31,6 +32,7 @@ STATUS: list[tuple[type[CairnError], int, str]] = [
     (IndexMismatch, 503, "Index Mismatch"),
     (StoreError, 503, "Vector Store Unavailable"),
     (UpstreamError, 502, "Upstream Failure"),
+    (GateFailed, 409, "Eval Gate Failed"),
 ]
 
 

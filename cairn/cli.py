@@ -15,6 +15,7 @@ import click
 import typer
 from rich.console import Console
 
+from cairn.eval_cmd import eval_app
 from core.embedding import Embedder, build_embedder
 from core.errors import CairnError
 from core.records import Records
@@ -26,6 +27,7 @@ index_app = typer.Typer(no_args_is_help=True, help="List, promote and roll back 
 app.add_typer(index_app, name="index")
 keys_app = typer.Typer(no_args_is_help=True, help="Create, list and revoke API keys.")
 app.add_typer(keys_app, name="keys")
+app.add_typer(eval_app, name="eval")
 console = Console(stderr=True)
 
 
@@ -98,14 +100,19 @@ def index_list() -> None:
 
 
 @index_app.command("promote")
-def index_promote(version: int) -> None:
-    """Make a version live (switch the alias)."""
+def index_promote(
+    version: int,
+    force: Annotated[
+        bool, typer.Option(help="Promote despite a failed eval gate (audited)")
+    ] = False,
+) -> None:
+    """Make a version live (switch the alias); refused if its latest eval failed the gate."""
     from core import versions
 
     settings = get_settings()
     with kernel(settings) as (records, store):
-        versions.promote(records, store, settings.qdrant.alias, version)
-    console.print(f"v{version} is live")
+        versions.promote(records, store, settings.qdrant.alias, version, force=force)
+    console.print(f"v{version} is live" + (" (gate overridden, recorded)" if force else ""))
 
 
 @index_app.command("rollback")

@@ -14,6 +14,7 @@ __all__ = [
     "CairnError",
     "ConfigError",
     "EmbedderError",
+    "GateFailed",
     "IndexMismatch",
     "IndexNotFound",
     "IngestError",
@@ -78,3 +79,7 @@ class BadRequest(CairnError):
 
 class UpstreamError(CairnError):
     """An external service (the LLM endpoint) failed or timed out."""
+
+
+class GateFailed(CairnError):
+    """An index version failed its evaluation gate and may not be promoted."""

@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import CairnError, IndexNotFound
-from core.tables import Base, IndexEvent, IndexVersion, ManifestRow, utcnow
+from core.tables import Base, EvalRun, IndexEvent, IndexVersion, ManifestRow, utcnow
 
 __all__ = ["Base", "IndexEvent", "IndexVersion", "ManifestRow", "Records", "utcnow"]
 
@@ -119,3 +119,15 @@ class Records:
                     ManifestRow.version == version, ManifestRow.doc_id == doc_id
                 )
             )
+
+    # -- evaluation runs -------------------------------------------------------------------
+    def add_eval(self, row: EvalRun) -> None:
+        """Record an evaluation of an index version."""
+        with self.session() as s:
+            s.add(row)
+
+    def latest_eval(self, version: int) -> EvalRun | None:
+        """The most recent evaluation of a version."""
+        with self.session() as s:
+            query = select(EvalRun).where(EvalRun.version == version).order_by(EvalRun.id.desc())
+            return s.scalar(query.limit(1))

@@ -97,6 +97,7 @@ class Settings(BaseSettings):
     )
 
     home: Path = Path(".cairn")
+    models_dir: Path | None = None
     database_url: str | None = None
     qdrant: QdrantSettings = QdrantSettings()
     embedding: EmbeddingSettings = EmbeddingSettings()
@@ -122,7 +123,7 @@ class Settings(BaseSettings):
     @property
     def models_path(self) -> Path:
         """Folder where converted/quantized embedding models are cached."""
-        return self.home / "models"
+        return self.models_dir or self.home / "models"
 
 
 @lru_cache(maxsize=1)

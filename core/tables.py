@@ -133,6 +133,19 @@ class Feedback(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
 
 
+class EvalRun(Base):
+    """One `cairn eval` of an index version, and whether it passed its gate."""
+
+    __tablename__ = "eval_runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, index=True)
+    dataset: Mapped[str] = mapped_column(String(256))
+    passed: Mapped[bool | None] = mapped_column(Boolean, default=None)
+    metrics: Mapped[dict[str, Any]] = mapped_column(JSON)
+    report: Mapped[str] = mapped_column(Text, default="")
+
+
 class CacheEntry(Base):
     """Answer cache: same key (question, groups, index version+revision, answerer) → same bytes."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.errors import IndexMismatch, IndexNotFound
+from core.errors import GateFailed, IndexMismatch, IndexNotFound
 from core.records import IndexVersion, Records
 from core.settings import Settings
 from core.store import VectorStore
@@ -44,9 +44,20 @@ def check_chunking(row: IndexVersion, settings: Settings) -> None:
         raise IndexMismatch("chunking config", row.chunking, chunking_config(settings))
 
 
-def promote(records: Records, store: VectorStore, alias: str, number: int) -> IndexVersion:
-    """Point the alias at a ready version."""
+def promote(
+    records: Records, store: VectorStore, alias: str, number: int, force: bool = False
+) -> IndexVersion:
+    """Point the alias at a ready version; refuse one whose latest eval failed its gate
+    (``force`` overrides, and the override is recorded in the event history)."""
     row = records.version(number)
+    verdict = records.latest_eval(number)
+    if verdict is not None and verdict.passed is False:
+        if not force:
+            raise GateFailed(
+                f"index version {number} failed its eval gate ({verdict.dataset}, "
+                f"{verdict.at:%Y-%m-%d %H:%M}); fix it or promote with --force"
+            )
+        records.log_event("promote-forced", number, f"overrode failed gate of eval {verdict.id}")
     if row.status != "ready":
         raise IndexNotFound(f"index version {number} is {row.status}, not ready")
     if not store.has_collection(row.collection):

@@ -61,9 +61,13 @@ class AskService:
         self.settings, self.records, self.store = settings, records, store
         self.retriever, self.answerer, self.cache = retriever, answerer, cache
         self.sparse, self.observe = sparse, observe
+        self.audit = True  # the eval runner turns auditing off for its synthetic callers
+        self.pinned: int | None = None  # evaluate a staged version instead of the live one
 
     def live(self) -> IndexVersion:
         """The live index version, or IndexNotFound (→ 503)."""
+        if self.pinned is not None:
+            return self.records.version(self.pinned)
         row = live_version(self.records, self.store, self.settings.qdrant.alias)
         if row is None:
             raise IndexNotFound("no live index: run `cairn ingest PATH` first")
@@ -97,7 +101,8 @@ class AskService:
             self.observe(answer, top)
         answer.answer_id = str(uuid.uuid4())
         answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
-        self._audit(answer, principal)
+        if self.audit:
+            self._audit(answer, principal)
         return answer
 
     def _compute(
