@@ -63,7 +63,7 @@ def test_gate_flags_regressions_in_the_right_direction() -> None:
 def test_golden_loader_reports_the_bad_line(tmp_path: Path) -> None:
     path = tmp_path / "g.jsonl"
     path.write_text('{"id": "a", "question": "Q?"}\n{"id": "b"}\n')
-    with pytest.raises(CairnError, match="g.jsonl:2"):
+    with pytest.raises(CairnError, match=r"g\.jsonl:2"):
         golden.load(path)
     cases = golden.load(Path(__file__).resolve().parents[2] / "eval" / "golden" / "samples.jsonl")
     assert len(cases) >= 40
