@@ -15,9 +15,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
 
 from api import errors
 from api.deps import Services
+from api.limits import BodyLimit, RateLimiter
 from api.metrics import Metrics
 from api.routes import admin, answers, ask, chat, health, sources
 from api.services.answer import ExtractiveAnswerer
@@ -97,7 +99,16 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         lifespan=lifespan,
     )
     app.state.metrics = metrics
+    app.state.limiter = RateLimiter(settings.api.rate_limit_per_minute)
     errors.install(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.api.max_body_bytes)
+    if settings.api.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.api.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+        )
     for module in (health, ask, chat, sources, answers, admin):
         app.include_router(module.router)
 

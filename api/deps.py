@@ -42,6 +42,10 @@ def get_principal(request: Request, services: ServicesDep) -> Principal:
     token = header[7:].strip() if header.lower().startswith("bearer ") else None
     principal = authenticate(services.records, services.settings, token or None)
     request.state.principal = principal.name
+    caller = principal.name
+    if caller == "anonymous" and request.client is not None:
+        caller = f"anonymous@{request.client.host}"
+    request.app.state.limiter.check(caller)
     return principal
 
 

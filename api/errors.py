@@ -14,10 +14,12 @@ from core.errors import (
     AuthError,
     BadRequest,
     CairnError,
+    Conflict,
     GateFailed,
     IndexMismatch,
     IndexNotFound,
     NotFound,
+    RateLimited,
     StoreError,
     UpstreamError,
 )
@@ -33,13 +35,18 @@ STATUS: list[tuple[type[CairnError], int, str]] = [
     (StoreError, 503, "Vector Store Unavailable"),
     (UpstreamError, 502, "Upstream Failure"),
     (GateFailed, 409, "Eval Gate Failed"),
+    (Conflict, 409, "Conflict"),
+    (RateLimited, 429, "Too Many Requests"),
 ]
 
 
-def problem(status: int, title: str, detail: str, **extra: object) -> JSONResponse:
+def problem(
+    status: int, title: str, detail: str, headers: dict[str, str] | None = None, **extra: object
+) -> JSONResponse:
     """A problem+json response."""
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if status == 401:
+        headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
     return JSONResponse(
         body, status_code=status, media_type="application/problem+json", headers=headers
     )
@@ -52,7 +59,9 @@ def install(app: FastAPI) -> None:
     async def cairn_error(request: Request, exc: CairnError) -> JSONResponse:
         for cls, status, title in STATUS:
             if isinstance(exc, cls):
-                return problem(status, title, str(exc))
+                retry = getattr(exc, "retry_after", None)
+                headers = {"Retry-After": str(retry)} if retry is not None else None
+                return problem(status, title, str(exc), headers)
         return problem(400, "Bad Request", str(exc))
 
     @app.exception_handler(RequestValidationError)

@@ -13,14 +13,17 @@ __all__ = [
     "BadRequest",
     "CairnError",
     "ConfigError",
+    "Conflict",
     "EmbedderError",
     "GateFailed",
     "IndexMismatch",
     "IndexNotFound",
     "IngestError",
     "NotFound",
+    "RateLimited",
     "StoreError",
     "UpstreamError",
+    "VersionNotFound",
 ]
 
 
@@ -83,3 +86,19 @@ class UpstreamError(CairnError):
 
 class GateFailed(CairnError):
     """An index version failed its evaluation gate and may not be promoted."""
+
+
+class RateLimited(CairnError):
+    """The caller sent more requests than its per-minute allowance."""
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(f"rate limit exceeded; retry in {retry_after} s")
+
+
+class Conflict(CairnError):
+    """The request cannot be done in the current state (nothing to roll back to, ...)."""
+
+
+class VersionNotFound(NotFound):
+    """No index version with that number."""

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.errors import CairnError, IndexNotFound
+from core.errors import CairnError, VersionNotFound
 from core.tables import Base, EvalRun, IndexEvent, IndexVersion, ManifestRow, utcnow
 
 __all__ = ["Base", "IndexEvent", "IndexVersion", "ManifestRow", "Records", "utcnow"]
@@ -55,11 +55,11 @@ class Records:
             return list(s.scalars(select(IndexVersion).order_by(IndexVersion.version.desc())))
 
     def version(self, number: int) -> IndexVersion:
-        """One version, or IndexNotFound."""
+        """One version, or VersionNotFound."""
         with self.session() as s:
             row = s.get(IndexVersion, number)
             if row is None:
-                raise IndexNotFound(f"index version {number} does not exist")
+                raise VersionNotFound(f"index version {number} does not exist")
             return row
 
     def new_version(self, **fields: Any) -> IndexVersion:
@@ -75,7 +75,7 @@ class Records:
         with self.session() as s:
             row = s.get(IndexVersion, number)
             if row is None:
-                raise IndexNotFound(f"index version {number} does not exist")
+                raise VersionNotFound(f"index version {number} does not exist")
             for key, value in {**fields, "updated_at": utcnow()}.items():
                 setattr(row, key, value)
 

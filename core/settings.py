@@ -79,6 +79,14 @@ class AnswerSettings(BaseModel):
     max_question_chars: int = Field(2000, ge=10)
 
 
+class ApiSettings(BaseModel):
+    """HTTP hardening: body size, per-caller rate limit, CORS."""
+
+    max_body_bytes: int = Field(65536, ge=1024)
+    rate_limit_per_minute: int = Field(120, ge=0, description="0 = unlimited")
+    cors_origins: list[str] = Field(default_factory=list)
+
+
 class LlmSettings(BaseModel):
     """Optional OpenAI-compatible answerer."""
 
@@ -106,6 +114,7 @@ class Settings(BaseSettings):
     auth: AuthSettings = AuthSettings()
     answer: AnswerSettings = AnswerSettings()
     llm: LlmSettings = LlmSettings()
+    api: ApiSettings = ApiSettings()
     redis_url: str | None = None
 
     @property

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.errors import GateFailed, IndexMismatch, IndexNotFound
+from core.errors import Conflict, GateFailed, IndexMismatch, IndexNotFound, StoreError
 from core.records import IndexVersion, Records
 from core.settings import Settings
 from core.store import VectorStore
@@ -59,9 +59,9 @@ def promote(
             )
         records.log_event("promote-forced", number, f"overrode failed gate of eval {verdict.id}")
     if row.status != "ready":
-        raise IndexNotFound(f"index version {number} is {row.status}, not ready")
+        raise Conflict(f"index version {number} is {row.status}, not ready")
     if not store.has_collection(row.collection):
-        raise IndexNotFound(f"collection {row.collection} of version {number} is missing")
+        raise StoreError(f"collection {row.collection} of version {number} is missing")
     previous = live_version(records, store, alias)
     store.set_alias(alias, row.collection)
     detail = f"from v{previous.version}" if previous else "first live version"
@@ -73,7 +73,7 @@ def rollback(records: Records, store: VectorStore, alias: str) -> IndexVersion:
     """Go back to the version that was live before the current one."""
     current = live_version(records, store, alias)
     if current is None:
-        raise IndexNotFound("no live index to roll back from")
+        raise Conflict("no live index to roll back from")
     for event in records.events(limit=500):
         if event.action in ("promote", "rollback") and event.version != current.version:
             candidate = records.version(event.version)
@@ -81,4 +81,4 @@ def rollback(records: Records, store: VectorStore, alias: str) -> IndexVersion:
                 store.set_alias(alias, candidate.collection)
                 records.log_event("rollback", candidate.version, f"from v{current.version}")
                 return candidate
-    raise IndexNotFound("no earlier ready version to roll back to")
+    raise Conflict("no earlier ready version to roll back to")

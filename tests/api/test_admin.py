@@ -47,4 +47,6 @@ def test_promote_and_rollback_over_http(tmp_path: Path, corpus: Path) -> None:
         assert http.get("/readyz").json()["checks"]["index"] == "v2"
         assert http.post("/admin/index/rollback").json() == {"live": 1}
         missing = http.post("/admin/index/9/promote")
-        assert missing.status_code == 503 and "does not exist" in missing.json()["detail"]
+        assert missing.status_code == 404 and "does not exist" in missing.json()["detail"]
+        assert http.post("/admin/index/rollback").status_code == 200  # back to v2
+        assert http.post("/admin/index/rollback").json() == {"live": 1}

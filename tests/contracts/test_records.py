@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.errors import IndexNotFound
+from core.errors import VersionNotFound
 from core.records import ManifestRow, Records
 
 
@@ -22,7 +22,7 @@ def test_versions_are_numbered_and_updated(records: Records) -> None:
     row = records.version(second)
     assert (row.status, row.revision, row.chunking) == ("ready", 3, {"chunk_tokens": 200})
     assert [v.version for v in records.versions()] == [2, 1]
-    with pytest.raises(IndexNotFound):
+    with pytest.raises(VersionNotFound):
         records.version(99)
 
 
