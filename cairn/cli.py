@@ -171,6 +171,35 @@ def keys_revoke(name: str) -> None:
 
 
 @app.command()
+def backup(dest: Annotated[Path, typer.Argument(help="Empty or new folder")]) -> None:
+    """Back up the records DB (all tables) and every index version's vectors."""
+    from core.backup import backup as run_backup
+
+    settings = get_settings()
+    with kernel(settings) as (records, store):
+        manifest = run_backup(records, store, settings.qdrant.alias, dest)
+    rows = sum(manifest["rows"].values())
+    console.print(
+        f"backed up {len(manifest['collections'])} collection(s), {rows} records rows to {dest}"
+    )
+
+
+@app.command()
+def restore(
+    src: Annotated[Path, typer.Argument(help="A folder written by `cairn backup`")],
+) -> None:
+    """Restore a backup into an empty CAIRN_HOME / CAIRN_DATABASE_URL."""
+    from core.backup import restore as run_restore
+
+    settings = get_settings()
+    with kernel(settings) as (records, store):
+        manifest = run_restore(records, store, src)
+    console.print(
+        f"restored {len(manifest['collections'])} collection(s); live: {manifest.get('live')}"
+    )
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Bind address")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port")] = 8000,

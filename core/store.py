@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 from core.schema import Hit, SparseVector
@@ -91,6 +92,12 @@ class VectorStore(Protocol):
         source: str | None = None,
     ) -> list[Hit]:
         """Hybrid search: ``nearest`` for each vector, fused (see ``HybridSearch``)."""
+
+    def snapshot(self, name: str, dest: Path) -> None:
+        """Write a restorable snapshot of a collection to ``dest``."""
+
+    def restore_snapshot(self, name: str, src: Path) -> None:
+        """Recreate a collection from ``snapshot``'s output."""
 
     def close(self) -> None:
         """Flush and release files/connections."""

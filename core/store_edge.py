@@ -184,6 +184,17 @@ class EdgeStore(HybridSearch):
         )
         return [_hit(p) for p in self._shard(name).query(request)]
 
+    def snapshot(self, name: str, dest: Path) -> None:
+        """Flush, then copy the shard folder (WAL and segments)."""
+        self._shard(name).flush()
+        shutil.copytree(self._path(name), dest)
+
+    def restore_snapshot(self, name: str, src: Path) -> None:
+        """Copy a snapshot folder in as collection ``name``."""
+        if self.has_collection(name):
+            raise StoreError(f"collection {name} already exists")
+        shutil.copytree(src, self._path(name))
+
     def close(self) -> None:
         """Flush and close every open shard."""
         for shard in self._shards.values():

@@ -8,6 +8,7 @@ exercised even where no server runs. Real aliases; weighted RRF via the Query AP
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from qdrant_client import QdrantClient, models
@@ -169,6 +170,17 @@ class QdrantServerStore(HybridSearch):
             Hit(chunk=Chunk.from_payload(str(p.id), dict(p.payload or {})), score=p.score)
             for p in result.points
         ]
+
+    def snapshot(self, name: str, dest: Path) -> None:
+        """Server snapshots live on the server: use its snapshot API (see README)."""
+        raise StoreError(
+            "with a Qdrant server, back up vectors with the server's snapshot API "
+            "(POST /collections/{name}/snapshots); `cairn backup` covers the records DB"
+        )
+
+    def restore_snapshot(self, name: str, src: Path) -> None:
+        """See ``snapshot``."""
+        raise StoreError("restore Qdrant server collections with its snapshot recovery API")
 
     def close(self) -> None:
         """Close the client."""
