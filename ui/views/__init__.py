@@ -1,0 +1,1 @@
+"""Streamlit page scripts (run by st.navigation, not imported)."""
