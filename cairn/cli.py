@@ -203,6 +203,7 @@ def restore(
 def serve(
     host: Annotated[str, typer.Option(help="Bind address")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes (Qdrant server mode only)")] = 1,
 ) -> None:
     """Run the HTTP API with uvicorn."""
     import uvicorn
@@ -210,8 +211,16 @@ def serve(
     from api.app import create_app, preflight
 
     settings = get_settings()
+    if workers > 1 and not settings.qdrant.url:
+        raise CairnError(
+            "the embedded vector engine is single-process: use --workers 1, or a Qdrant "
+            "server (CAIRN_QDRANT__URL) for several workers"
+        )
     embedder = preflight(settings)
     logging.getLogger("cairn").setLevel(logging.INFO)
+    if workers > 1:
+        uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers)
+        return
     uvicorn.run(create_app(settings, embedder), host=host, port=port, log_level="info")
 
 

@@ -13,6 +13,7 @@ import json
 import logging
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -109,6 +110,7 @@ class OpenVinoEmbedder:
             config["INFERENCE_PRECISION_HINT"] = "f32"
         self.backend = "openvino-int8" + ("-bf16" if use_bf16 else "")
         self._compiled = core.compile_model(str(ir_dir / "model.xml"), "CPU", config)
+        self._lock = threading.Lock()  # a compiled model's default infer request is not thread-safe
         self._tok = _tokenizer()
         self.batch_size = batch_size
 
@@ -144,7 +146,8 @@ class OpenVinoEmbedder:
 
     def _encode(self, batch: list[str]) -> Vectors:
         inputs = _tokenize(self._tok, batch)
-        hidden = np.asarray(self._compiled(inputs)[0], dtype=np.float32)
+        with self._lock:
+            hidden = np.asarray(self._compiled(inputs)[0], dtype=np.float32)
         mask = inputs["attention_mask"][..., None].astype(np.float32)
         pooled = (hidden * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1e-9)
         return normalize(pooled)

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -28,6 +28,14 @@ def _normalise_url(url: str) -> str:
     return url
 
 
+def _sqlite_wal(dbapi_connection: Any, _record: Any) -> None:
+    """WAL lets readers proceed while the API writes audit rows."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
 class Records:
     """Session factory + the queries the rest of Cairn needs."""
 
@@ -35,7 +43,12 @@ class Records:
         url = _normalise_url(url)
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        self.engine: Engine = create_engine(url, connect_args=connect_args or {})
+        args = dict(connect_args or {})
+        if url.startswith("sqlite"):
+            args.setdefault("timeout", 30)  # wait for a concurrent writer instead of failing
+        self.engine: Engine = create_engine(url, connect_args=args)
+        if url.startswith("sqlite"):
+            event.listen(self.engine, "connect", _sqlite_wal)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         try:
             Base.metadata.create_all(self.engine)

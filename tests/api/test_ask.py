@@ -113,3 +113,17 @@ def test_search_filters(api: Api) -> None:
         assert only and {h["source"] for h in only} == {"it/wifi.txt"}
         section = http.post("/search", json={"query": "leave", "section": "Sick leave"}).json()
         assert section and all("Sick leave" in h["section"] for h in section)
+
+
+def test_concurrent_requests_all_succeed(api: Api) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def ask(i: int) -> int:
+        with api.client(api.user_key) as http:
+            return http.post("/ask", json={"question": f"How often are laptops replaced? ({i})"}).status_code
+
+    with ThreadPoolExecutor(16) as pool:
+        codes = list(pool.map(ask, range(48)))
+    assert codes == [200] * 48
+    with api.client(api.admin_key) as http:
+        assert len(http.get("/answers", params={"principal": "alice", "limit": 100}).json()) == 48

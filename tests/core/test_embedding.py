@@ -58,6 +58,13 @@ def test_openvino_int8_matches_torch_fp32(tmp_path: Path) -> None:
     again = build_embedder(ov_settings)  # cached IR: no calibration needed the second time
     assert np.allclose(again.embed(passages[:4]), b[:4], atol=1e-5)
 
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(8) as pool:  # the API calls embed from many threads at once
+        parallel = list(pool.map(lambda t: again.embed([t])[0], passages[:32]))
+    sequential = [again.embed([t])[0] for t in passages[:32]]
+    assert np.allclose(np.stack(parallel), np.stack(sequential), atol=1e-5)
+
 
 @pytest.mark.integration
 def test_openvino_without_cache_or_calibration_is_clear(tmp_path: Path) -> None:
