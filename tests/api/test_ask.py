@@ -120,7 +120,9 @@ def test_concurrent_requests_all_succeed(api: Api) -> None:
 
     def ask(i: int) -> int:
         with api.client(api.user_key) as http:
-            return http.post("/ask", json={"question": f"How often are laptops replaced? ({i})"}).status_code
+            return http.post(
+                "/ask", json={"question": f"How often are laptops replaced? ({i})"}
+            ).status_code
 
     with ThreadPoolExecutor(16) as pool:
         codes = list(pool.map(ask, range(48)))
