@@ -14,6 +14,7 @@ import statistics
 import tempfile
 import time
 import uuid
+from datetime import UTC, datetime
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from bench.common import save
-from core.schema import SparseVector
+from core.schema import Chunk, SparseVector
 from core.store import StoredPoint, VectorStore
 
 DIM = 384
@@ -31,15 +32,28 @@ def _points(n: int, rng: np.random.Generator) -> list[StoredPoint]:
     vecs = rng.standard_normal((n, DIM)).astype(np.float32)
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
     empty = SparseVector(indices=[], values=[])
-    return [
-        StoredPoint(
-            str(uuid.UUID(int=i + 1)),
-            vecs[i].tolist(),
-            empty,
-            {"groups": ["probe"] if i % 10 == 0 else ["everyone"], "doc_id": str(i)},
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    points = []
+    for i in range(n):
+        text = f"passage {i}"
+        chunk = Chunk(
+            id=str(uuid.UUID(int=i + 1)),
+            doc_id=str(i),
+            ordinal=0,
+            source=f"{i}.txt",
+            title="t",
+            section="",
+            text=text,
+            span=(0, len(text)),
+            page=None,
+            content_hash=str(i),
+            doc_hash="h",
+            groups=["probe"] if i % 10 == 0 else ["everyone"],
+            modified_at=now,
+            ingested_at=now,
         )
-        for i in range(n)
-    ]
+        points.append(StoredPoint(chunk.id, vecs[i].tolist(), empty, chunk.payload()))
+    return points
 
 
 def _latency_ms(fn: Callable[[], object], queries: int) -> dict[str, float]:
