@@ -21,7 +21,7 @@ from api import errors
 from api.deps import Services
 from api.limits import BodyLimit, RateLimiter
 from api.metrics import Metrics
-from api.routes import admin, answers, ask, chat, health, sources
+from api.routes import admin, answers, ask, chat, health, reviews, sources
 from api.services.answer import ExtractiveAnswerer
 from api.services.ask import Answerer, AskService
 from api.services.cache import AnswerCache, RecordsCache, RedisCache
@@ -109,7 +109,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
         )
-    for module in (health, ask, chat, sources, answers, admin):
+    for module in (health, ask, chat, sources, answers, admin, reviews):
         app.include_router(module.router)
 
     @app.middleware("http")

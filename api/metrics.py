@@ -27,6 +27,9 @@ class Metrics:
             "Answers whose every sentence was supported",
             registry=self.registry,
         )
+        self.feedback = Counter(
+            "cairn_feedback_total", "Feedback by rating", ["rating"], registry=self.registry
+        )
         self.top_score = Histogram(
             "cairn_retrieval_top_score",
             "Fused score of the best retrieved chunk",

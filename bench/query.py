@@ -65,7 +65,11 @@ def build_cairn(home: Path, corpus: Path) -> Any:
     from ingest.pipeline import Ingestor
 
     settings = Settings.model_validate(
-        {"home": home, "auth": {"anonymous": True, "anonymous_groups": GROUPS}}
+        {
+            "home": home,
+            "auth": {"anonymous": True, "anonymous_groups": GROUPS},
+            "api": {"rate_limit_per_minute": 0},
+        }
     )
     store = open_store(settings)
     Ingestor(

@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 
 from cairn.eval_cmd import eval_app
+from cairn.monitor_cmd import monitor_app, purge
 from core.embedding import Embedder, build_embedder
 from core.errors import CairnError
 from core.records import Records
@@ -28,6 +29,8 @@ app.add_typer(index_app, name="index")
 keys_app = typer.Typer(no_args_is_help=True, help="Create, list and revoke API keys.")
 app.add_typer(keys_app, name="keys")
 app.add_typer(eval_app, name="eval")
+app.add_typer(monitor_app, name="monitor")
+app.command("purge")(purge)
 console = Console(stderr=True)
 
 

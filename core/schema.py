@@ -141,3 +141,4 @@ class Answer(BaseModel):
     index_revision: int
     cached: bool = False
     latency_ms: float = 0.0
+    reviewed_by: str | None = None  # set when a person-approved answer is served

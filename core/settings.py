@@ -77,6 +77,8 @@ class AnswerSettings(BaseModel):
     min_support: float = Field(0.5, ge=0, le=1)
     grounding_policy: Literal["drop", "refuse"] = "drop"
     max_question_chars: int = Field(2000, ge=10)
+    review_below: float = Field(0.7, ge=0, le=1, description="answers under this go to review")
+    approved_similarity: float = Field(0.92, ge=0.5, le=1)
 
 
 class ApiSettings(BaseModel):
@@ -116,6 +118,7 @@ class Settings(BaseSettings):
     llm: LlmSettings = LlmSettings()
     api: ApiSettings = ApiSettings()
     redis_url: str | None = None
+    retention_days: int = Field(365, ge=1, description="`cairn purge` deletes older questions")
 
     @property
     def records_url(self) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from core.schema import Hit, SparseVector
+from core.schema import Chunk, Hit, SparseVector
 from core.settings import Settings
 
 __all__ = ["StoredPoint", "VectorStore", "open_store", "version_collection"]
@@ -66,6 +66,9 @@ class VectorStore(Protocol):
 
     def ids(self, name: str) -> set[str]:
         """All point ids of a collection."""
+
+    def get(self, name: str, ids: Sequence[str]) -> list[Chunk]:
+        """The chunks with these ids (missing ids are left out)."""
 
     def count(self, name: str) -> int:
         """Number of points in a collection."""

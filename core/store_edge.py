@@ -154,6 +154,14 @@ class EdgeStore(HybridSearch):
             if offset is None:
                 return out
 
+    def get(self, name: str, ids: Sequence[str]) -> list[Chunk]:
+        """Retrieve payloads by id."""
+        if not ids:
+            return []
+        point_ids: list[qe.PointId] = list(ids)
+        records = self._shard(name).retrieve(point_ids, with_payload=True, with_vector=False)
+        return [Chunk.from_payload(str(r.id), dict(r.payload or {})) for r in records]
+
     def count(self, name: str) -> int:
         """Exact point count."""
         return int(self._shard(name).count(qe.CountRequest(exact=True)))

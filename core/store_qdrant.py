@@ -135,6 +135,14 @@ class QdrantServerStore(HybridSearch):
             if offset is None:
                 return out
 
+    def get(self, name: str, ids: Sequence[str]) -> list[Chunk]:
+        """Retrieve payloads by id."""
+        if not ids:
+            return []
+        point_ids: list[models.ExtendedPointId] = list(ids)
+        records = self.client.retrieve(name, point_ids, with_payload=True, with_vectors=False)
+        return [Chunk.from_payload(str(r.id), dict(r.payload or {})) for r in records]
+
     def count(self, name: str) -> int:
         """Exact count."""
         return int(self.client.count(name, exact=True).count)

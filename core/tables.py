@@ -118,6 +118,7 @@ class AnswerRecord(Base):
     refused: Mapped[bool] = mapped_column(Boolean, index=True)
     cached: Mapped[bool] = mapped_column(Boolean, default=False)
     latency_ms: Mapped[float] = mapped_column(Float)
+    top_score: Mapped[float] = mapped_column(Float, default=0.0)
     response: Mapped[str] = mapped_column(Text)
 
 
@@ -144,6 +145,48 @@ class EvalRun(Base):
     passed: Mapped[bool | None] = mapped_column(Boolean, default=None)
     metrics: Mapped[dict[str, Any]] = mapped_column(JSON)
     report: Mapped[str] = mapped_column(Text, default="")
+
+
+class ReviewItem(Base):
+    """An answer waiting for a person: thumbs-down, low confidence, frequent refusal, expiry."""
+
+    __tablename__ = "review_items"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    answer_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    question: Mapped[str] = mapped_column(Text)
+    groups: Mapped[list[str]]
+    reason: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    reviewer: Mapped[str | None] = mapped_column(String(128), default=None)
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ApprovedAnswer(Base):
+    """A person-approved answer, served for the same or a near-duplicate question until a
+    cited chunk changes or disappears."""
+
+    __tablename__ = "approved_answers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    question: Mapped[str] = mapped_column(Text)
+    vector: Mapped[list[float]] = mapped_column(JSON)
+    groups: Mapped[list[str]]
+    answer: Mapped[str] = mapped_column(Text)
+    citations: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    reviewer: Mapped[str] = mapped_column(String(128))
+    approved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    status: Mapped[str] = mapped_column(String(16), default="active", index=True)
+    expired_reason: Mapped[str] = mapped_column(Text, default="")
+    review_id: Mapped[int | None] = mapped_column(Integer, default=None)
+
+
+class DailyAggregate(Base):
+    """Per-day quality aggregates; kept when old questions are purged."""
+
+    __tablename__ = "daily_aggregates"
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    metrics: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
 class CacheEntry(Base):

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from core import versions
+from core import review, versions
 from core.embedding import Embedder
 from core.errors import CairnError, IngestError
 from core.records import IndexVersion, ManifestRow, Records, utcnow
@@ -274,6 +274,10 @@ class Ingestor:
             version.status = "ready"
             versions.promote(self.records, self.store, alias, version.version)
             report.promoted = True
+        if self.store.resolve_alias(alias) == version.collection:
+            report.approved_expired = review.expire_stale(
+                self.records, self.store, version.collection
+            )
         report.finish(manifest, self.settings.ingest.min_chars)
 
 

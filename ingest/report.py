@@ -44,6 +44,7 @@ class IngestReport:
     promoted: bool = False
     revision: int = 0
     orphans_removed: int = 0
+    approved_expired: int = 0
     chunks_total: int = 0
     seconds: float = 0.0
     duplicates: list[list[str]] = field(default_factory=list)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from api.deps import AdminDep, PrincipalDep, ServicesDep
 from api.models import FeedbackRequest
-from core import audit
+from core import audit, review
 from core.errors import NotFound
 from core.schema import Answer
 from core.tables import Feedback
@@ -59,12 +59,19 @@ def list_answers(
 
 @router.post("/answers/{answer_id}/feedback", status_code=201)
 def feedback(
-    answer_id: str, body: FeedbackRequest, principal: PrincipalDep, services: ServicesDep
+    answer_id: str,
+    body: FeedbackRequest,
+    principal: PrincipalDep,
+    services: ServicesDep,
+    request: Request,
 ) -> dict[str, Any]:
     """Thumbs up/down with an optional comment on an answer you received."""
     row = audit.get_answer(services.records, answer_id)
     if row.principal != principal.name and not principal.is_admin:
         raise NotFound(f"no answer with id {answer_id}")
+    if not body.helpful:
+        review.enqueue(services.records, row.question, list(row.groups), "thumbs_down", answer_id)
+    request.app.state.metrics.feedback.labels("up" if body.helpful else "down").inc()
     saved = audit.add_feedback(
         services.records,
         Feedback(

@@ -18,7 +18,7 @@ from api.services import ground
 from api.services.cache import AnswerCache, cache_key
 from api.services.drafts import Draft
 from api.services.retrieve import Retriever
-from core import audit
+from core import audit, review
 from core.access import Principal
 from core.errors import BadRequest, IndexNotFound
 from core.records import IndexVersion, Records
@@ -84,6 +84,13 @@ class AskService:
             raise BadRequest(f"the question is longer than {limit} characters")
         version = self.live()
         groups = ["*admin*"] if principal.is_admin else principal.groups
+        reviewed = self._reviewed(question, context, principal, version)
+        if reviewed is not None:
+            reviewed.answer_id = str(uuid.uuid4())
+            reviewed.latency_ms = round((time.perf_counter() - started) * 1000, 2)
+            if self.audit:
+                self._audit(reviewed, principal)
+            return reviewed
         key = cache_key(
             f"{context}\n{question}",
             groups,
@@ -103,7 +110,41 @@ class AskService:
         answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
         if self.audit:
             self._audit(answer, principal)
+            if not answer.refused and answer.confidence < self.settings.answer.review_below:
+                review.enqueue(
+                    self.records, question, principal.groups, "low_confidence", answer.answer_id
+                )
         return answer
+
+    def _reviewed(
+        self, question: str, context: str, principal: Principal, version: IndexVersion
+    ) -> Answer | None:
+        """A person-approved answer for this (or a near-identical) question, if still valid."""
+        if context or not review.has_active(self.records):
+            return None
+        vector = self.retriever.embedder.embed([question])[0]
+        row = review.match(
+            self.records, vector, principal.groups, self.settings.answer.approved_similarity
+        )
+        if row is None:
+            return None
+        reason = review.still_valid(self.store, version.collection, row)
+        if reason is not None:  # a cited passage changed since approval: back to the queue
+            review.expire(self.records, row.id, reason)
+            return None
+        return Answer(
+            question=question,
+            answer=row.answer,
+            refused=False,
+            citations=[Citation.model_validate(c) for c in row.citations],
+            sentences=[],
+            grounded=True,
+            confidence=1.0,
+            answerer="reviewed",
+            index_version=version.version,
+            index_revision=version.revision,
+            reviewed_by=row.reviewer,
+        )
 
     def _compute(
         self, question: str, context: str, principal: Principal, version: IndexVersion
@@ -118,12 +159,12 @@ class AskService:
         draft = self.answerer.answer(question, hits, retrieval.query_vector)
         if draft.refused:
             return self._refusal(question, hits, version, draft.reason), top
-        citation_of: dict[int, int] = {}
+        numbering: dict[int, int] = {}
         for sentence in draft.sentences:
-            if sentence.hit is not None and sentence.hit not in citation_of:
-                citation_of[sentence.hit] = len(citation_of) + 1
+            if sentence.hit is not None and sentence.hit not in numbering:
+                numbering[sentence.hit] = len(numbering) + 1
         pairs = [(s.text, s.hit) for s in draft.sentences]
-        checked = ground.check(pairs, hits, citation_of, self.sparse, cfg.min_support)
+        checked = ground.check(pairs, hits, numbering, self.sparse, cfg.min_support)
         kept = [s for s in checked if s.supported]
         if not kept or (cfg.grounding_policy == "refuse" and len(kept) < len(checked)):
             return self._refusal(question, hits, version, "no answer sentence is supported"), top
@@ -135,8 +176,8 @@ class AskService:
         used = {s.citation for s in kept}
         quoted = _quoted(draft, hits, {s.text for s in kept})
         citations = [
-            _citation(n, hits[h], quoted.get(h))
-            for h, n in sorted(citation_of.items(), key=lambda x: x[1])
+            citation_of(n, hits[h], quoted.get(h))
+            for h, n in sorted(numbering.items(), key=lambda x: x[1])
             if n in used
         ]
         renumber = {c.n: i + 1 for i, c in enumerate(citations)}
@@ -171,7 +212,7 @@ class AskService:
             answer=REFUSAL,
             refused=True,
             refusal_reason=reason,
-            citations=[_citation(i + 1, h) for i, h in enumerate(hits[:3])],
+            citations=[citation_of(i + 1, h) for i, h in enumerate(hits[:3])],
             sentences=[],
             grounded=True,
             confidence=confidence,
@@ -201,6 +242,7 @@ class AskService:
                 refused=answer.refused,
                 cached=answer.cached,
                 latency_ms=answer.latency_ms,
+                top_score=answer.citations[0].score if answer.citations else 0.0,
                 response=answer.model_dump_json(),
             ),
         )
@@ -219,7 +261,7 @@ def _quoted(draft: Draft, hits: list[Hit], kept: set[str]) -> dict[int, tuple[in
     return spans
 
 
-def _citation(n: int, hit: Hit, highlight: tuple[int, int] | None = None) -> Citation:
+def citation_of(n: int, hit: Hit, highlight: tuple[int, int] | None = None) -> Citation:
     c = hit.chunk
     return Citation(
         n=n,
@@ -238,4 +280,4 @@ def _citation(n: int, hit: Hit, highlight: tuple[int, int] | None = None) -> Cit
     )
 
 
-__all__ = ["REFUSAL", "AskService", "SentenceSupport"]
+__all__ = ["REFUSAL", "AskService", "SentenceSupport", "citation_of"]

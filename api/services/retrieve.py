@@ -54,9 +54,11 @@ class Retriever:
         collection: str,
         limit: int,
         source: str | None = None,
+        vector: np.ndarray | None = None,
     ) -> Retrieval:
         """Top ``limit`` chunks the principal may see (``source`` restricts to one file)."""
-        vector = self.embedder.embed([query])[0]
+        if vector is None:
+            vector = self.embedder.embed([query])[0]
         groups = None if principal.is_admin else principal.groups
         hits = self.store.search(
             collection,

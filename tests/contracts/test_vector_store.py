@@ -126,3 +126,10 @@ def test_drop_collection(filled: VectorStore) -> None:
 
 def test_empty_query_returns_nothing(filled: VectorStore) -> None:
     assert filled.search("t_a", None, None, ["everyone"], 5) == []
+
+
+def test_get_by_ids(filled: VectorStore) -> None:
+    points = _points()
+    got = filled.get("t_a", [points[0].id, "00000000-0000-0000-0000-000000000009"])
+    assert [c.id for c in got] == [points[0].id] and got[0].text == TEXTS["hr/vacation.md"][0]
+    assert filled.get("t_a", []) == []
