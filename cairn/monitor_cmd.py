@@ -64,11 +64,13 @@ def report(
 
 def purge(
     older_than_days: Annotated[
-        int, typer.Option(help="Delete questions/answers older than this")
-    ] = 90,
+        int | None, typer.Option(help="Default: CAIRN_RETENTION_DAYS")
+    ] = None,
 ) -> None:
     """Retention: keep daily aggregates, delete older audit records and their feedback."""
-    removed = monitor.purge(Records(get_settings().records_url), older_than_days)
+    settings = get_settings()
+    older_than_days = older_than_days or settings.retention_days
+    removed = monitor.purge(Records(settings.records_url), older_than_days)
     console.print(
         f"purged {removed} audit record(s) older than {older_than_days} days (aggregates kept)"
     )
