@@ -9,6 +9,7 @@ scores, and the change in refusal rate.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter, defaultdict
@@ -78,15 +79,15 @@ def store_daily(
 
 
 def psi(expected: list[float], actual: list[float], bins: int = 10) -> float:
-    """Population stability index of two score samples (equal-width bins over both)."""
+    """Population stability index; bins are the baseline's deciles, counts are smoothed."""
     if not expected or not actual:
         return 0.0
-    low, high = min(expected + actual), max(expected + actual)
-    width = (high - low) / bins or 1.0
+    ordered = sorted(expected)
+    edges = [ordered[min(len(ordered) - 1, int(len(ordered) * i / bins))] for i in range(1, bins)]
 
     def shares(values: list[float]) -> list[float]:
-        counts = Counter(min(bins - 1, int((v - low) / width)) for v in values)
-        return [max(counts.get(i, 0) / len(values), 1e-4) for i in range(bins)]
+        counts = Counter(bisect.bisect_right(edges, v) for v in values)
+        return [(counts.get(i, 0) + 0.5) / (len(values) + 0.5 * bins) for i in range(bins)]
 
     e, a = shares(expected), shares(actual)
     return round(sum((ai - ei) * math.log(ai / ei) for ei, ai in zip(e, a, strict=True)), 4)
