@@ -138,6 +138,20 @@ class CairnClient:
         result: list[dict[str, Any]] = self._request("GET", "/answers", params=params)
         return result
 
+    def reviews(self) -> list[dict[str, Any]]:
+        """GET /reviews (open items)."""
+        result: list[dict[str, Any]] = self._request("GET", "/reviews")
+        return result
+
+    def review_action(self, item_id: int, action: str, body: dict[str, Any] | None = None) -> None:
+        """POST /reviews/{id}/approve|correct|dismiss."""
+        self._request("POST", f"/reviews/{item_id}/{action}", json=body or {})
+
+    def replay(self, answer_id: str) -> dict[str, Any]:
+        """GET /answers/{id}."""
+        result: dict[str, Any] = self._request("GET", f"/answers/{answer_id}")
+        return result
+
     def feedback_queue(self) -> list[dict[str, Any]]:
         """GET /admin/feedback?helpful=false."""
         result: list[dict[str, Any]] = self._request(

@@ -93,18 +93,47 @@ with audit_tab:
 
 with review_tab:
     try:
-        queue = api.feedback_queue()
+        items = api.reviews()
     except ApiError as exc:
         st.error(str(exc))
-    else:
-        if not queue:
-            st.info("No thumbs-down answers to review.")
-        for item in queue:
-            with st.container(border=True):
-                st.markdown(f"**{item['question']}** — {item['principal']}, {item['at'][:16]}")
-                st.markdown(item["answer"])
-                st.caption(f"Feedback: {item['comment'] or '(no comment)'}")
-        st.caption("Correcting and approving answers arrives with the review-loop issue.")
+        items = []
+    if not items:
+        st.info("The review queue is empty.")
+    for item in items:
+        with st.container(border=True):
+            groups = ", ".join(item["groups"])
+            st.markdown(
+                f"**{item['question']}** · :orange-badge[{item['reason']}] · groups {groups}"
+            )
+            if item.get("answer_id"):
+                try:
+                    st.markdown(api.replay(item["answer_id"])["answer"])
+                except ApiError as exc:
+                    st.caption(str(exc))
+            c1, c2 = st.columns(2)
+            if c1.button(
+                "Approve as is", key=f"ap-{item['id']}", disabled=not item.get("answer_id")
+            ):
+                try:
+                    api.review_action(item["id"], "approve")
+                    st.rerun()
+                except ApiError as exc:
+                    st.error(str(exc))
+            if c2.button("Dismiss", key=f"di-{item['id']}"):
+                api.review_action(item["id"], "dismiss")
+                st.rerun()
+            with st.form(f"fix-{item['id']}"):
+                text = st.text_area("Corrected answer (cite with [1], [2] …)")
+                ids = st.text_input("Cited chunk ids, comma-separated (Expert lookup shows them)")
+                if st.form_submit_button("Save correction"):
+                    chunk_ids = [c.strip() for c in ids.split(",") if c.strip()]
+                    try:
+                        api.review_action(
+                            item["id"], "correct", {"answer": text, "chunk_ids": chunk_ids}
+                        )
+                        st.rerun()
+                    except ApiError as exc:
+                        st.error(str(exc))
 
 with eval_tab:
     st.info(

@@ -36,5 +36,6 @@ if submitted:
             label = section_label(hit["title"], hit["section"], hit["source"])
             st.markdown(f"**{hit['rank']}.** {label}{page}")
             span = f"{hit['span'][0]}-{hit['span'][1]}"
-            st.caption(f"`{hit['source']}` · score {hit['score']:.3f} · chars {span}")
+            where = f"`{hit['source']}` · score {hit['score']:.3f} · chars {span}"
+            st.caption(f"{where} · chunk `{hit['chunk_id']}`")
             st.markdown(hit["text"])
