@@ -22,7 +22,7 @@ install: $(STAMP)
 up: install
 	$(BIN)/cairn ingest samples/handbook
 	mkdir -p $(RUN)
-	CAIRN_AUTH__ANONYMOUS=true $(BIN)/cairn serve --port 8000 > $(RUN)/api.log 2>&1 & echo $$! > $(RUN)/api.pid
+	CAIRN_AUTH__ANONYMOUS=true CAIRN_TABLES__MODEL=samples/tables/semantic.yaml $(BIN)/cairn serve --port 8000 > $(RUN)/api.log 2>&1 & echo $$! > $(RUN)/api.pid
 	$(BIN)/cairn ui --port 8501 > $(RUN)/ui.log 2>&1 & echo $$! > $(RUN)/ui.pid
 	@echo "API http://localhost:8000/docs   UI http://localhost:8501   (make down to stop)"
 

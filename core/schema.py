@@ -142,3 +142,4 @@ class Answer(BaseModel):
     cached: bool = False
     latency_ms: float = 0.0
     reviewed_by: str | None = None  # set when a person-approved answer is served
+    table: dict[str, Any] | None = None  # structured answers: sql, columns, rows, source

@@ -81,6 +81,12 @@ class AnswerSettings(BaseModel):
     approved_similarity: float = Field(0.92, ge=0.5, le=1)
 
 
+class TablesSettings(BaseModel):
+    """Structured data: the semantic model file (unset: tables are off)."""
+
+    model: Path | None = None
+
+
 class ApiSettings(BaseModel):
     """HTTP hardening: body size, per-caller rate limit, CORS."""
 
@@ -117,6 +123,7 @@ class Settings(BaseSettings):
     answer: AnswerSettings = AnswerSettings()
     llm: LlmSettings = LlmSettings()
     api: ApiSettings = ApiSettings()
+    tables: TablesSettings = TablesSettings()
     redis_url: str | None = None
     retention_days: int = Field(365, ge=1, description="`cairn purge` deletes older questions")
 

@@ -118,7 +118,8 @@ def run_case(
     expected = set(case.expected_sources)
     precision, recall = m.citation_pr(cited, expected) if case.answerable else (1.0, 1.0)
     api, independent = _grounding(answer)
-    leaked = sorted({s for s in shown if not principal.can_see(doc_groups.get(s, []))})
+    # Table answers cite tables (access-checked by the semantic layer), not indexed documents.
+    leaked = sorted({s for s in shown if s in doc_groups and not principal.can_see(doc_groups[s])})
     return CaseResult(
         id=case.id,
         question=case.question,

@@ -18,6 +18,7 @@ from api.services import ground
 from api.services.cache import AnswerCache, cache_key
 from api.services.drafts import Draft
 from api.services.retrieve import Retriever
+from api.services.tables import TableService
 from core import audit, review
 from core.access import Principal
 from core.errors import BadRequest, IndexNotFound
@@ -63,6 +64,7 @@ class AskService:
         self.sparse, self.observe = sparse, observe
         self.audit = True  # the eval runner turns auditing off for its synthetic callers
         self.pinned: int | None = None  # evaluate a staged version instead of the live one
+        self.tables: TableService | None = None  # when a semantic model is configured
 
     def live(self) -> IndexVersion:
         """The live index version, or IndexNotFound (→ 503)."""
@@ -84,6 +86,17 @@ class AskService:
             raise BadRequest(f"the question is longer than {limit} characters")
         version = self.live()
         groups = ["*admin*"] if principal.is_admin else principal.groups
+        structured = (
+            self.tables.answer(question, principal, version.version, version.revision)
+            if self.tables is not None
+            else None
+        )
+        if structured is not None:
+            structured.answer_id = str(uuid.uuid4())
+            structured.latency_ms = round((time.perf_counter() - started) * 1000, 2)
+            if self.audit:
+                self._audit(structured, principal)
+            return structured
         reviewed = self._reviewed(question, context, principal, version)
         if reviewed is not None:
             reviewed.answer_id = str(uuid.uuid4())

@@ -1,0 +1,275 @@
+"""Structured data: a small semantic layer over tables (CSV/Parquet via DuckDB, or a SQL
+database via SQLAlchemy), so questions about numbers get a number, the SQL and the table.
+
+The SQL is never free text: a deterministic planner maps the question onto a metric,
+dimensions, filters and a time range defined in the model file, the query is built with
+sqlglot and validated (a single SELECT over known tables and columns the caller may see,
+with a row limit) before it runs on a read-only connection.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import sqlglot
+import yaml
+from pydantic import BaseModel, Field, ValidationError
+from sqlglot import exp
+
+from core.errors import AccessDenied, BadRequest, ConfigError
+
+ROW_LIMIT = 100
+
+
+class Column(BaseModel):
+    """A column and who may see it (None: the table's groups)."""
+
+    description: str = ""
+    type: str = "text"
+    groups: list[str] | None = None
+
+
+class Table(BaseModel):
+    """A file (DuckDB) or a database table (SQLAlchemy URL)."""
+
+    file: str | None = None
+    database_url: str | None = None
+    name: str | None = None  # table name in the database (default: the key)
+    description: str = ""
+    groups: list[str] = Field(default_factory=lambda: ["everyone"])
+    time_column: str | None = None
+    columns: dict[str, Column]
+
+
+class Metric(BaseModel):
+    """An aggregate expression over one table."""
+
+    table: str
+    sql: str
+    description: str
+    time: str = "none"
+
+
+class Dimension(BaseModel):
+    """A column people group or filter by."""
+
+    column: str
+    description: str = ""
+
+
+class SemanticModel(BaseModel):
+    """The whole model file."""
+
+    reference_date: date | None = None
+    tables: dict[str, Table]
+    metrics: dict[str, Metric]
+    dimensions: dict[str, Dimension] = Field(default_factory=dict)
+    root: Path = Path(".")
+
+    @classmethod
+    def load(cls, path: Path) -> SemanticModel:
+        """Read and check the YAML model (every metric parses and uses known columns)."""
+        try:
+            data = yaml.safe_load(path.read_text()) or {}
+            model = cls.model_validate({**data, "root": path.parent})
+        except (OSError, yaml.YAMLError, ValidationError) as exc:
+            raise ConfigError(f"invalid semantic model {path}: {exc}") from exc
+        for name, metric in model.metrics.items():
+            table = model.tables.get(metric.table)
+            if table is None:
+                raise ConfigError(f"metric {name}: unknown table {metric.table}")
+            used = {
+                c.name for c in sqlglot.parse_one(metric.sql, read="duckdb").find_all(exp.Column)
+            }
+            if not used <= set(table.columns):
+                raise ConfigError(
+                    f"metric {name}: unknown columns {sorted(used - set(table.columns))}"
+                )
+        return model
+
+
+@dataclass
+class Plan:
+    """What the question asks for, in model terms."""
+
+    metric: str
+    group_by: list[str] = field(default_factory=list)
+    filters: dict[str, str] = field(default_factory=dict)
+    period: tuple[date, date, str] | None = None
+
+
+AGGREGATE = re.compile(
+    r"\b(how many|how much|number of|count|average|mean|total|headcount)\b", re.I
+)
+BY = re.compile(r"\b(?:by|per|for each|broken down by)\s+(\w+)", re.I)
+
+
+QUESTION_WORDS = {
+    "how",
+    "many",
+    "much",
+    "number",
+    "what",
+    "are",
+    "there",
+    "the",
+    "and",
+    "was",
+    "were",
+    "did",
+    "does",
+    "which",
+    "who",
+    "with",
+    "for",
+    "that",
+    "this",
+    "get",
+    "have",
+    "has",
+}
+
+
+def _words(text: str) -> set[str]:
+    """Content words, crudely singularised."""
+    return {
+        w.rstrip("s")
+        for w in re.findall(r"[a-z]+", text.lower())
+        if len(w) > 2 and w not in QUESTION_WORDS
+    }
+
+
+def plan(model: SemanticModel, question: str, values: dict[str, set[str]]) -> Plan | None:
+    """Map a question onto the model, or None when it is not a question about numbers."""
+    if not AGGREGATE.search(question):
+        return None
+    words = _words(question)
+    # A metric is a candidate only when the question names what its table is about
+    # ("tickets", "people", "headcount"), so "how many vacation days" stays with documents.
+    subjects = {name: _words(f"{name} {t.description}") for name, t in model.tables.items()}
+    scored = sorted(
+        (
+            (len(words & _words(f"{name} {m.description}")), name)
+            for name, m in model.metrics.items()
+            if words & subjects[m.table]
+        ),
+        key=lambda x: (-x[0], x[1]),
+    )
+    if not scored or scored[0][0] < 1:
+        return None
+    metric = scored[0][1]
+    table = model.metrics[metric].table
+    result = Plan(metric=metric)
+    for match in BY.finditer(question):
+        for dim_name, dim in model.dimensions.items():
+            if dim.column in model.tables[table].columns and match.group(1).lower().rstrip(
+                "s"
+            ) in _words(f"{dim_name} {dim.description}"):
+                result.group_by.append(dim.column)
+    lowered = question.lower()
+    for column, known in values.items():
+        if column in model.tables[table].columns:
+            for value in sorted(known, key=len, reverse=True):
+                if (
+                    re.search(rf"\b{re.escape(value.lower())}\b", lowered)
+                    and column not in result.group_by
+                ):
+                    result.filters[column] = value
+                    break
+    if model.metrics[metric].time != "none":
+        result.period = period_of(question, model.reference_date or date.today())
+    return result
+
+
+def _quarter(d: date) -> int:
+    return (d.month - 1) // 3
+
+
+def period_of(question: str, today: date) -> tuple[date, date, str] | None:
+    """[start, end) of a relative or explicit period mentioned in the question."""
+    q = question.lower()
+    year, quarter = today.year, _quarter(today)
+    if "last quarter" in q:
+        year, quarter = (year, quarter - 1) if quarter else (year - 1, 3)
+        start = date(year, quarter * 3 + 1, 1)
+        return start, _add_months(start, 3), f"Q{quarter + 1} {year}"
+    if "this quarter" in q:
+        start = date(year, quarter * 3 + 1, 1)
+        return start, _add_months(start, 3), f"Q{quarter + 1} {year}"
+    if "last month" in q:
+        start = _add_months(date(year, today.month, 1), -1)
+        return start, _add_months(start, 1), start.strftime("%B %Y")
+    if "this month" in q:
+        start = date(year, today.month, 1)
+        return start, _add_months(start, 1), start.strftime("%B %Y")
+    if "last year" in q:
+        return date(year - 1, 1, 1), date(year, 1, 1), str(year - 1)
+    if "this year" in q:
+        return date(year, 1, 1), date(year + 1, 1, 1), str(year)
+    explicit = re.search(r"\bq([1-4])\s+(20\d\d)\b", q)
+    if explicit:
+        start = date(int(explicit.group(2)), (int(explicit.group(1)) - 1) * 3 + 1, 1)
+        return start, _add_months(start, 3), f"Q{explicit.group(1)} {explicit.group(2)}"
+    in_year = re.search(r"\b(?:in|during)\s+(20\d\d)\b", q)
+    if in_year:
+        y = int(in_year.group(1))
+        return date(y, 1, 1), date(y + 1, 1, 1), str(y)
+    return None
+
+
+def _add_months(d: date, months: int) -> date:
+    index = d.year * 12 + d.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def to_sql(model: SemanticModel, p: Plan) -> str:
+    """The SELECT for a plan, built as a sqlglot expression (values are literals, quoted)."""
+    metric = model.metrics[p.metric]
+    value = sqlglot.parse_one(metric.sql, read="duckdb").as_("value")
+    query = exp.select(*p.group_by, value).from_(metric.table)
+    for column, literal in p.filters.items():
+        query = query.where(exp.EQ(this=exp.column(column), expression=exp.Literal.string(literal)))
+    if p.period is not None:
+        col = exp.column(metric.time)
+        start, end = (exp.cast(exp.Literal.string(d.isoformat()), "DATE") for d in p.period[:2])
+        query = query.where(exp.GTE(this=col, expression=start)).where(
+            exp.LT(this=col, expression=end)
+        )
+    if p.group_by:
+        query = query.group_by(*p.group_by).order_by(
+            exp.Ordered(this=exp.column("value"), desc=True)
+        )
+    return query.limit(ROW_LIMIT).sql(dialect="duckdb")
+
+
+def validate(model: SemanticModel, sql: str, groups: list[str]) -> exp.Expression:
+    """One read-only SELECT over known tables and visible columns, with a row limit."""
+    try:
+        statements = sqlglot.parse(sql, read="duckdb")
+    except sqlglot.errors.ParseError as exc:
+        raise BadRequest(f"SQL does not parse: {exc}") from exc
+    if len(statements) != 1 or not isinstance(statements[0], exp.Select):
+        raise BadRequest("only a single SELECT is allowed")
+    tree = statements[0]
+    tables = {t.name for t in tree.find_all(exp.Table)}
+    if not tables <= set(model.tables):
+        raise BadRequest(f"unknown tables: {sorted(tables - set(model.tables))}")
+    aliases = {a.alias for a in tree.find_all(exp.Alias)}
+    for table_name in tables:
+        table = model.tables[table_name]
+        if not set(groups) & set(table.groups):
+            raise AccessDenied(f"table {table_name} is not visible to you")
+        for column in tree.find_all(exp.Column):
+            if column.name in aliases:
+                continue
+            spec = table.columns.get(column.name)
+            if spec is None:
+                raise BadRequest(f"unknown column {column.name}")
+            if spec.groups is not None and not set(groups) & set(spec.groups):
+                raise AccessDenied(f"column {table_name}.{column.name} is not visible to you")
+    if tree.args.get("limit") is None:
+        tree = tree.limit(ROW_LIMIT)
+    return tree
