@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from fastapi import Path as PathParam
 from sqlalchemy import select
 
 from api.deps import AdminDep, ServicesDep
@@ -42,7 +43,9 @@ def sources(_: AdminDep, services: ServicesDep) -> dict[str, Any]:
 
 
 @router.post("/index/{version}/promote")
-def promote(version: int, _: AdminDep, services: ServicesDep) -> dict[str, Any]:
+def promote(
+    version: Annotated[int, PathParam(ge=1, le=2**31 - 1)], _: AdminDep, services: ServicesDep
+) -> dict[str, Any]:
     """Make a ready version live."""
     row = versions.promote(
         services.records, services.store, services.settings.qdrant.alias, version

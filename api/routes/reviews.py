@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
+from fastapi import Path as PathParam
 from pydantic import Field
 
 from api.deps import PrincipalDep, ServicesDep
@@ -16,6 +17,7 @@ from core.errors import BadRequest
 from core.schema import Hit
 
 router = APIRouter(prefix="/reviews", tags=["review"])
+UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 
 
 def reviewer(principal: PrincipalDep) -> Principal:
@@ -25,13 +27,16 @@ def reviewer(principal: PrincipalDep) -> Principal:
 
 
 ReviewerDep = Annotated[Principal, Depends(reviewer)]
+ItemId = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
 
 
 class Correction(Strict):
     """A corrected answer and the chunk ids it cites (chosen from the index)."""
 
     answer: str = Field(..., min_length=1, max_length=5000)
-    chunk_ids: list[str] = Field(..., min_length=1, max_length=20)
+    chunk_ids: list[Annotated[str, Field(pattern=UUID_PATTERN)]] = Field(
+        ..., min_length=1, max_length=20
+    )
 
 
 class Dismissal(Strict):
@@ -60,7 +65,7 @@ def list_items(services: ServicesDep, _: ReviewerDep, status: str = "open") -> l
 
 
 @router.post("/{item_id}/approve")
-def approve(item_id: int, services: ServicesDep, who: ReviewerDep) -> dict[str, Any]:
+def approve(item_id: ItemId, services: ServicesDep, who: ReviewerDep) -> dict[str, Any]:
     """Approve the answer that was given; it is then served for this question."""
     item = next((i for i in review.queue(services.records) if i.id == item_id), None)
     vector = services.retriever.embedder.embed([item.question if item else ""])[0]
@@ -70,7 +75,7 @@ def approve(item_id: int, services: ServicesDep, who: ReviewerDep) -> dict[str, 
 
 @router.post("/{item_id}/correct")
 def correct(
-    item_id: int, body: Correction, services: ServicesDep, who: ReviewerDep
+    item_id: ItemId, body: Correction, services: ServicesDep, who: ReviewerDep
 ) -> dict[str, Any]:
     """Replace the answer with a corrected one citing chunks picked from the live index."""
     item = next((i for i in review.queue(services.records) if i.id == item_id), None)
@@ -97,7 +102,7 @@ def correct(
 
 @router.post("/{item_id}/dismiss")
 def dismiss(
-    item_id: int, body: Dismissal, services: ServicesDep, who: ReviewerDep
+    item_id: ItemId, body: Dismissal, services: ServicesDep, who: ReviewerDep
 ) -> dict[str, Any]:
     """Close without changing answers."""
     review.dismiss(services.records, item_id, who.name, body.note)
