@@ -270,4 +270,8 @@ def main() -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
+    except Exception as exc:
+        logging.getLogger("cairn").debug("unexpected error", exc_info=True)
+        console.print(f"[red]error:[/] unexpected {type(exc).__name__}: {exc} (please report it)")
+        sys.exit(2)
     sys.exit(code if isinstance(code, int) else 0)

@@ -36,10 +36,12 @@ def metric_bars(metrics: dict[str, float], intervals: dict[str, Any]) -> str:
     """Headline metrics with bootstrap intervals where known."""
     names = [n for n in HEADLINE if n in metrics]
     values = [metrics[n] for n in names]
-    errors = [
+    errors_raw = [
         [v - intervals.get(n, (v, v))[0] for n, v in zip(names, values, strict=True)],
         [intervals.get(n, (v, v))[1] - v for n, v in zip(names, values, strict=True)],
     ]
+    # An interval can miss the point estimate (e.g. an empty subset); never plot a negative bar.
+    errors = [[max(0.0, e) for e in row] for row in errors_raw]
     fig, ax = plt.subplots(figsize=(8, 4))
     ax.barh(names, values, xerr=errors, color="#4c78a8", capsize=3)
     ax.set_xlim(0, 1.05)

@@ -69,3 +69,12 @@ def test_golden_loader_reports_the_bad_line(tmp_path: Path) -> None:
     assert len(cases) >= 40
     assert sum(not c.answerable for c in cases) >= 8
     assert sum("access" in c.tags for c in cases) >= 4
+
+
+def test_plots_survive_intervals_that_miss_the_value() -> None:
+    from eval import plots
+
+    png = plots.metric_bars(
+        {"refusal.recall": 1.0, "answer.correct": 0.5}, {"refusal.recall": (0.0, 0.0)}
+    )
+    assert len(png) > 1000  # a base64 PNG, no ValueError for a negative error bar
