@@ -234,7 +234,6 @@ def ui(
 ) -> None:
     """Run the Streamlit UI (it talks to the API over HTTP)."""
     import os
-    import subprocess
 
     script = Path(__file__).resolve().parent.parent / "ui" / "app.py"
     env = {**os.environ, "CAIRN_API_URL": api_url, "PYTHONPATH": str(script.parent.parent)}
@@ -253,7 +252,8 @@ def ui(
         "--client.toolbarMode",
         "viewer",
     ]
-    raise typer.Exit(subprocess.call(command, env=env))
+    # Replace this process, so `make down` (kill PID) stops Streamlit itself.
+    os.execve(sys.executable, command, env)
 
 
 def main() -> None:
