@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
+from core.monitor import GAP_SCORE
 from core.schema import Answer
 
 
@@ -27,6 +28,11 @@ class Metrics:
             "Answers whose every sentence was supported",
             registry=self.registry,
         )
+        self.gaps = Counter(
+            "cairn_knowledge_gaps_total",
+            "Questions with no good source (refused, or weak best match)",
+            registry=self.registry,
+        )
         self.feedback = Counter(
             "cairn_feedback_total", "Feedback by rating", ["rating"], registry=self.registry
         )
@@ -40,6 +46,8 @@ class Metrics:
     def observe(self, answer: Answer, top_score: float) -> None:
         """Count a freshly computed answer."""
         self.answers.labels("refused" if answer.refused else "answered").inc()
+        if answer.refused or top_score < GAP_SCORE:
+            self.gaps.inc()
         if answer.grounded and not answer.refused:
             self.grounded.inc()
         self.top_score.observe(top_score)

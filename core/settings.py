@@ -126,6 +126,7 @@ class Settings(BaseSettings):
     tables: TablesSettings = TablesSettings()
     redis_url: str | None = None
     retention_days: int = Field(365, ge=1, description="`cairn purge` deletes older questions")
+    eval_reports: Path = Path("eval/reports")
 
     @property
     def records_url(self) -> str:

@@ -152,6 +152,21 @@ class CairnClient:
         result: dict[str, Any] = self._request("GET", f"/answers/{answer_id}")
         return result
 
+    def monitoring(self) -> dict[str, Any]:
+        """GET /admin/monitor."""
+        result: dict[str, Any] = self._request("GET", "/admin/monitor")
+        return result
+
+    def latest_eval(self) -> dict[str, Any] | None:
+        """GET /admin/eval/latest (None when there is no report yet)."""
+        try:
+            result: dict[str, Any] = self._request("GET", "/admin/eval/latest")
+        except ApiError as exc:
+            if "no evaluation report" in str(exc):
+                return None
+            raise
+        return result
+
     def feedback_queue(self) -> list[dict[str, Any]]:
         """GET /admin/feedback?helpful=false."""
         result: list[dict[str, Any]] = self._request(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -9,7 +10,8 @@ from fastapi import Path as PathParam
 from sqlalchemy import select
 
 from api.deps import AdminDep, ServicesDep
-from core import versions
+from core import monitor, versions
+from core.errors import NotFound
 from core.tables import AnswerRecord, Feedback
 
 router = APIRouter(prefix="/admin", tags=["admin"])
@@ -93,3 +95,34 @@ def feedback(
         }
         for fb, ans in rows
     ]
+
+
+@router.get("/monitor")
+def monitoring(
+    _: AdminDep, services: ServicesDep, window: int = Query(7, ge=1, le=90)
+) -> dict[str, Any]:
+    """Daily aggregates (stored), drift of the last window, top unanswered questions."""
+    daily = monitor.store_daily(services.records)
+    return {
+        "daily": daily,
+        "drift": monitor.drift(services.records, window_days=window),
+        "top_unanswered": monitor.top_unanswered(services.records),
+    }
+
+
+@router.get("/eval/latest")
+def latest_eval(_: AdminDep, services: ServicesDep) -> dict[str, Any]:
+    """The newest `cairn eval` report in CAIRN_EVAL_REPORTS (metrics and the HTML page)."""
+    root = services.settings.eval_reports
+    runs = sorted(p for p in root.glob("*/report.json")) if root.is_dir() else []
+    if not runs:
+        raise NotFound(f"no evaluation report in {root} yet: run `cairn eval`")
+    report = json.loads(runs[-1].read_text())
+    html_path = runs[-1].with_name("report.html")
+    return {
+        "at": report.get("at"),
+        "dataset": report.get("dataset"),
+        "metrics": report.get("metrics", {}),
+        "gate": report.get("gate"),
+        "html": html_path.read_text() if html_path.exists() else "",
+    }

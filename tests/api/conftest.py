@@ -51,6 +51,7 @@ def prepare(
     values: dict[str, object] = {
         "auth": {"admin_key": Api.admin_key},
         "embedding": {"backend": "torch"},
+        "eval_reports": str(tmp_path / "reports"),
     }
     if records_url:
         values["database_url"] = records_url

@@ -50,3 +50,17 @@ def test_promote_and_rollback_over_http(tmp_path: Path, corpus: Path) -> None:
         assert missing.status_code == 404 and "does not exist" in missing.json()["detail"]
         assert http.post("/admin/index/rollback").status_code == 200  # back to v2
         assert http.post("/admin/index/rollback").json() == {"live": 1}
+
+
+def test_monitor_and_latest_eval_endpoints(api: Api, tmp_path: Path) -> None:
+    with api.client(api.user_key) as http:
+        http.post("/ask", json={"question": "What is the boiling point of mercury?"})
+        assert http.get("/admin/monitor").status_code == 403
+    with api.client(api.admin_key) as http:
+        mon = http.get("/admin/monitor").json()
+        latest = http.get("/admin/eval/latest")
+        metrics = http.get("/metrics").text
+    assert mon["daily"][-1]["questions"] >= 1 and "drift" in mon["drift"]
+    assert mon["top_unanswered"][0]["question"] == "What is the boiling point of mercury?"
+    assert latest.status_code == 404 and "cairn eval" in latest.json()["detail"]
+    assert "cairn_knowledge_gaps_total 1.0" in metrics

@@ -65,3 +65,22 @@ def test_lookup_empty_query_warns(monkeypatch: pytest.MonkeyPatch, api_url: str)
     at.switch_page(str(ROOT / "ui" / "views" / "lookup.py")).run()
     at.button[0].click().run()
     assert any("Type something to search for" in w.value for w in at.warning)
+
+
+def test_admin_monitoring_and_eval_tabs(monkeypatch: pytest.MonkeyPatch, api_url: str) -> None:
+    admin = _app(monkeypatch, api_url, key=Api.admin_key)
+    admin.switch_page(str(ROOT / "ui" / "views" / "admin.py")).run()
+    assert not admin.exception
+    labels = [t.label for t in admin.tabs]
+    assert "Monitoring" in labels and "Evaluation" in labels
+    texts = " ".join(
+        [
+            *(s.value for s in admin.success),
+            *(e.value for e in admin.error),
+            *(i.value for i in admin.info),
+        ]
+    )
+    assert "drift" in texts.lower()
+    assert "No evaluation report yet" in texts or any(
+        m.label == "answer.correct" for m in admin.metric
+    )

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import streamlit as st
+import streamlit.components.v1 as components
 
 from ui.client import ApiError
 from ui.session import client
 
 st.title("Admin")
 api = client()
-sources_tab, index_tab, audit_tab, review_tab, eval_tab = st.tabs(
-    ["Sources", "Index versions", "Audit log", "Review queue", "Evaluation"]
+sources_tab, index_tab, audit_tab, review_tab, monitor_tab, eval_tab = st.tabs(
+    ["Sources", "Index versions", "Audit log", "Review queue", "Monitoring", "Evaluation"]
 )
 
 with sources_tab:
@@ -135,7 +136,55 @@ with review_tab:
                     except ApiError as exc:
                         st.error(str(exc))
 
+with monitor_tab:
+    try:
+        mon = api.monitoring()
+    except ApiError as exc:
+        st.error(str(exc))
+    else:
+        drift = mon["drift"]
+        if drift["drift"]:
+            st.error("Drift: " + "; ".join(drift["alerts"]))
+        else:
+            change = f"{drift['refusal_rate_change']:+.0%}"
+            st.success(f"No drift (PSI {drift['top_score_psi']}, refusal change {change})")
+        if mon["daily"]:
+            rates = [
+                "refusal_rate",
+                "grounded_rate",
+                "thumbs_down_rate",
+                "knowledge_gap_rate",
+                "mean_top_score",
+            ]
+            st.line_chart({r: {d["day"]: d[r] for d in mon["daily"]} for r in rates})
+            st.bar_chart({"questions": {d["day"]: d["questions"] for d in mon["daily"]}})
+        else:
+            st.info("No questions asked yet.")
+        if mon["top_unanswered"]:
+            st.subheader("Top unanswered questions — write these documents next")
+            st.dataframe(mon["top_unanswered"], hide_index=True, use_container_width=True)
+
 with eval_tab:
-    st.info(
-        "No evaluation report yet. `cairn eval` and its reports arrive with the evaluation issue."
-    )
+    try:
+        report = api.latest_eval()
+    except ApiError as exc:
+        st.error(str(exc))
+        report = None
+    if report is None:
+        st.info("No evaluation report yet: run `cairn eval --golden eval/golden/samples.jsonl`.")
+    else:
+        gate = report.get("gate")
+        verdict = "" if gate is None else (" · gate passed" if gate["passed"] else " · gate FAILED")
+        st.caption(f"{report['dataset']} · {report['at']}{verdict}")
+        headline = [
+            "answer.correct",
+            "answer.fact_recall",
+            "groundedness.independent",
+            "refusal.recall",
+            "access.leaks",
+        ]
+        columns = st.columns(len(headline))
+        for column, name in zip(columns, headline, strict=True):
+            if name in report["metrics"]:
+                column.metric(name, report["metrics"][name])
+        components.html(report["html"], height=1400, scrolling=True)
