@@ -84,3 +84,29 @@ def test_admin_monitoring_and_eval_tabs(monkeypatch: pytest.MonkeyPatch, api_url
     assert "No evaluation report yet" in texts or any(
         m.label == "answer.correct" for m in admin.metric
     )
+
+
+def test_review_queue_in_the_admin_ui(monkeypatch: pytest.MonkeyPatch, api_url: str) -> None:
+    import httpx
+
+    answer = httpx.post(
+        api_url + "/ask", json={"question": "How long must my SSO password be?"}
+    ).json()
+    httpx.post(
+        api_url + f"/answers/{answer['answer_id']}/feedback",
+        json={"helpful": False, "comment": "unclear"},
+    )
+    admin = _app(monkeypatch, api_url, key=Api.admin_key)
+    admin.switch_page(str(ROOT / "ui" / "views" / "admin.py")).run()
+    shown = " ".join(m.value for m in admin.markdown)
+    assert "How long must my SSO password be?" in shown and "thumbs_down" in shown
+    before = len(
+        httpx.get(api_url + "/reviews", headers={"Authorization": f"Bearer {Api.admin_key}"}).json()
+    )
+    approve = next(b for b in admin.button if b.label == "Approve as is")
+    approve.click().run()
+    assert not admin.exception
+    after = httpx.get(
+        api_url + "/reviews", headers={"Authorization": f"Bearer {Api.admin_key}"}
+    ).json()
+    assert len(after) == before - 1
