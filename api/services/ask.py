@@ -97,7 +97,7 @@ class AskService:
             if self.audit:
                 self._audit(structured, principal)
             return structured
-        reviewed = self._reviewed(question, context, principal, version)
+        reviewed, vector = self._reviewed(question, context, principal, version)
         if reviewed is not None:
             reviewed.answer_id = str(uuid.uuid4())
             reviewed.latency_ms = round((time.perf_counter() - started) * 1000, 2)
@@ -116,7 +116,7 @@ class AskService:
             answer = Answer.model_validate_json(cached)
             answer.cached = True
         else:
-            answer, top = self._compute(question, context, principal, version)
+            answer, top = self._compute(question, context, principal, version, vector)
             self.cache.put(key, answer.model_dump_json())
             self.observe(answer, top)
         answer.answer_id = str(uuid.uuid4())
@@ -131,20 +131,21 @@ class AskService:
 
     def _reviewed(
         self, question: str, context: str, principal: Principal, version: IndexVersion
-    ) -> Answer | None:
-        """A person-approved answer for this (or a near-identical) question, if still valid."""
+    ) -> tuple[Answer | None, np.ndarray | None]:
+        """A person-approved answer for this (or a near-identical) question, if still valid,
+        and the question's embedding when one was computed (retrieval reuses it)."""
         if context or not review.has_active(self.records):
-            return None
+            return None, None
         vector = self.retriever.embedder.embed([question])[0]
         row = review.match(
             self.records, vector, principal.groups, self.settings.answer.approved_similarity
         )
         if row is None:
-            return None
+            return None, vector
         reason = review.still_valid(self.store, version.collection, row)
         if reason is not None:  # a cited passage changed since approval: back to the queue
             review.expire(self.records, row.id, reason)
-            return None
+            return None, vector
         return Answer(
             question=question,
             answer=row.answer,
@@ -157,14 +158,21 @@ class AskService:
             index_version=version.version,
             index_revision=version.revision,
             reviewed_by=row.reviewer,
-        )
+        ), vector
 
     def _compute(
-        self, question: str, context: str, principal: Principal, version: IndexVersion
+        self,
+        question: str,
+        context: str,
+        principal: Principal,
+        version: IndexVersion,
+        vector: np.ndarray | None = None,
     ) -> tuple[Answer, float]:
         cfg = self.settings.answer
         query = f"{context} {question}".strip()
-        retrieval = self.retriever.search(query, principal, version.collection, cfg.top_k)
+        retrieval = self.retriever.search(
+            query, principal, version.collection, cfg.top_k, vector=vector
+        )
         hits = retrieval.hits
         top = hits[0].score if hits else 0.0
         if not hits:
