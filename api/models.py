@@ -59,7 +59,7 @@ class SearchHit(BaseModel):
             page=c.page,
             span=c.span,
             text=c.text,
-            url=f"/sources/{c.doc_id}#{c.span[0]}-{c.span[1]}",
+            url=c.url,
         )
 
 

@@ -71,6 +71,11 @@ class Chunk(BaseModel):
     modified_at: datetime
     ingested_at: datetime
 
+    @property
+    def url(self) -> str:
+        """Deep link to the passage in the source viewer (``GET /sources/{doc_id}``)."""
+        return f"/sources/{self.doc_id}#{self.span[0]}-{self.span[1]}"
+
     def payload(self) -> dict[str, Any]:
         """The payload stored beside the vectors (JSON-safe)."""
         data = self.model_dump(mode="json", exclude={"id"})

@@ -296,7 +296,7 @@ def citation_of(n: int, hit: Hit, highlight: tuple[int, int] | None = None) -> C
         quote=c.text,
         highlight=highlight or c.span,
         content_hash=c.content_hash,
-        url=f"/sources/{c.doc_id}#{c.span[0]}-{c.span[1]}",
+        url=c.url,
         score=round(hit.score, 6),
     )
 
