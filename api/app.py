@@ -75,9 +75,11 @@ def build_services(settings: Settings, embedder: Embedder | None = None) -> Serv
     retriever = Retriever(store, embedder, sparse, settings.answer, overlap)
     ask_service = AskService(settings, records, store, retriever, answerer, cache, sparse)
     if settings.tables.model is not None:
+        from api.services.table_sql import SqlWriter
         from api.services.tables import TableService
 
-        ask_service.tables = TableService(settings.tables.model)
+        writer = SqlWriter(settings.llm) if settings.tables.sql == "planner+llm" else None
+        ask_service.tables = TableService(settings.tables.model, writer)
     return Services(settings, records, store, retriever, ask_service)
 
 

@@ -67,7 +67,12 @@ class SemanticModel(BaseModel):
     tables: dict[str, Table]
     metrics: dict[str, Metric]
     dimensions: dict[str, Dimension] = Field(default_factory=dict)
+    joins: list[str] = Field(default_factory=list)  # "employees.department = tickets.department"
     root: Path = Path(".")
+
+    def allowed_joins(self) -> set[frozenset[str]]:
+        """The joins the model allows, each as {"table.column", "table.column"}."""
+        return {frozenset(p.strip() for p in j.split("=")) for j in self.joins}
 
     @classmethod
     def load(cls, path: Path) -> SemanticModel:
@@ -88,6 +93,12 @@ class SemanticModel(BaseModel):
                 raise ConfigError(
                     f"metric {name}: unknown columns {sorted(used - set(table.columns))}"
                 )
+        for join in model.joins:
+            for side in join.split("="):
+                table_name, _, column = side.strip().partition(".")
+                known = model.tables.get(table_name)
+                if known is None or column not in known.columns or join.count("=") != 1:
+                    raise ConfigError(f"join {join!r}: use table.column = table.column")
         return model
 
 
@@ -140,6 +151,21 @@ def _words(text: str) -> set[str]:
         for w in re.findall(r"[a-z]+", text.lower())
         if len(w) > 2 and w not in QUESTION_WORDS
     }
+
+
+ANALYTIC = re.compile(
+    r"\b(how many|how much|number of|count|average|mean|median|total|sum|most|least|"
+    r"highest|lowest|top|list|which|percentage|share|ratio)\b",
+    re.I,
+)
+
+
+def about_tables(model: SemanticModel, question: str) -> bool:
+    """Whether a question both asks for figures and names what some table is about."""
+    if not ANALYTIC.search(question):
+        return False
+    words = _words(question)
+    return any(words & _words(f"{n} {t.description}") for n, t in model.tables.items())
 
 
 def plan(model: SemanticModel, question: str, values: dict[str, set[str]]) -> Plan | None:
@@ -245,31 +271,123 @@ def to_sql(model: SemanticModel, p: Plan) -> str:
     return query.limit(ROW_LIMIT).sql(dialect="duckdb")
 
 
-def validate(model: SemanticModel, sql: str, groups: list[str]) -> exp.Expression:
-    """One read-only SELECT over known tables and visible columns, with a row limit."""
+# Functions a query may call; anything else (unknown functions such as pg_read_file or
+# pg_sleep, table functions such as read_csv) is refused.
+SAFE_FUNCTIONS: tuple[type, ...] = (
+    exp.Binary,  # AND/OR and operators are Func subclasses in sqlglot, not calls
+    exp.AggFunc,
+    exp.Round,
+    exp.Cast,
+    exp.TryCast,
+    exp.Coalesce,
+    exp.Case,
+    exp.If,
+    exp.Extract,
+    exp.DateTrunc,
+    exp.TimestampTrunc,
+    exp.Year,
+    exp.Month,
+    exp.Quarter,
+    exp.Abs,
+    exp.Lower,
+    exp.Upper,
+    exp.Length,
+    exp.DateDiff,
+    exp.CurrentDate,
+    exp.Nullif,
+    exp.Floor,
+    exp.Ceil,
+    exp.Least,
+    exp.Greatest,
+)
+
+
+def validate(model: SemanticModel, sql: str, groups: list[str]) -> exp.Select:
+    """One read-only SELECT over known tables and visible columns, with a row limit.
+
+    Planner SQL and model-proposed (LLM) SQL go through the same checks: no other
+    statement kind, no unknown or schema-qualified tables, no unknown functions, no
+    ``SELECT *`` (it would show restricted columns), joins only where the model allows
+    them, every column known and visible to ``groups``, at most ROW_LIMIT rows.
+    """
     try:
         statements = sqlglot.parse(sql, read="duckdb")
-    except sqlglot.errors.ParseError as exc:
+    except sqlglot.errors.SqlglotError as exc:
         raise BadRequest(f"SQL does not parse: {exc}") from exc
     if len(statements) != 1 or not isinstance(statements[0], exp.Select):
         raise BadRequest("only a single SELECT is allowed")
     tree = statements[0]
-    tables = {t.name for t in tree.find_all(exp.Table)}
-    if not tables <= set(model.tables):
-        raise BadRequest(f"unknown tables: {sorted(tables - set(model.tables))}")
-    aliases = {a.alias for a in tree.find_all(exp.Alias)}
-    for table_name in tables:
-        table = model.tables[table_name]
-        if not set(groups) & set(table.groups):
-            raise AccessDenied(f"table {table_name} is not visible to you")
-        for column in tree.find_all(exp.Column):
-            if column.name in aliases:
-                continue
-            spec = table.columns.get(column.name)
-            if spec is None:
-                raise BadRequest(f"unknown column {column.name}")
-            if spec.groups is not None and not set(groups) & set(spec.groups):
-                raise AccessDenied(f"column {table_name}.{column.name} is not visible to you")
-    if tree.args.get("limit") is None:
+    if tree.args.get("into") or tree.args.get("locks"):
+        raise BadRequest("only a plain SELECT is allowed (no INTO, no locks)")
+    for func in tree.find_all(exp.Func):
+        if not isinstance(func, SAFE_FUNCTIONS):
+            raise BadRequest(f"function not allowed: {func.sql(dialect='duckdb')[:60]}")
+    for star in tree.find_all(exp.Star):
+        if not isinstance(star.parent, exp.Count):
+            raise BadRequest("SELECT * is not allowed: name the columns")
+    aliases = _table_aliases(model, tree, groups)
+    _check_joins(model, tree, aliases)
+    _check_columns(model, tree, aliases, groups)
+    limit = tree.args.get("limit")
+    bound = limit.args.get("expression") if limit is not None else None
+    if not (isinstance(bound, exp.Literal) and bound.is_int and int(bound.name) <= ROW_LIMIT):
         tree = tree.limit(ROW_LIMIT)
     return tree
+
+
+def _table_aliases(model: SemanticModel, tree: exp.Select, groups: list[str]) -> dict[str, str]:
+    """alias (or name) → model table, for every table the query reads; checks visibility."""
+    aliases: dict[str, str] = {}
+    for table in tree.find_all(exp.Table):
+        if table.args.get("db") or table.args.get("catalog"):
+            raise BadRequest(f"schema-qualified tables are not allowed: {table.sql()}")
+        if table.name not in model.tables:
+            raise BadRequest(f"unknown table: {table.name or table.sql()[:60]}")
+        if not set(groups) & set(model.tables[table.name].groups):
+            raise AccessDenied(f"table {table.name} is not visible to you")
+        aliases[table.alias_or_name] = table.name
+    return aliases
+
+
+def _check_joins(model: SemanticModel, tree: exp.Select, aliases: dict[str, str]) -> None:
+    """Every join is an equality the model lists under ``joins``."""
+    for join in tree.find_all(exp.Join):
+        on = join.args.get("on")
+        if not (
+            isinstance(on, exp.EQ)
+            and isinstance(on.this, exp.Column)
+            and isinstance(on.expression, exp.Column)
+        ):
+            raise BadRequest("joins need ON a.column = b.column")
+        sides = []
+        for col in (on.this, on.expression):
+            if col.table not in aliases:
+                raise BadRequest(f"qualify join columns with their table: {col.sql()}")
+            sides.append(f"{aliases[col.table]}.{col.name}")
+        if frozenset(sides) not in model.allowed_joins():
+            raise BadRequest(f"join not allowed by the model: {' = '.join(sides)}")
+
+
+def _check_columns(
+    model: SemanticModel, tree: exp.Select, aliases: dict[str, str], groups: list[str]
+) -> None:
+    """Each column exists in a table the query reads and is visible to ``groups``."""
+    derived = {s.alias for s in tree.find_all(exp.Subquery) if s.alias}
+    output = {a.alias for a in tree.find_all(exp.Alias)}
+    for column in tree.find_all(exp.Column):
+        if column.table in derived:
+            continue  # its columns were checked inside the subquery
+        if column.table:
+            if column.table not in aliases:
+                raise BadRequest(f"unknown table: {column.table}")
+            owners = [aliases[column.table]]
+        else:
+            owners = [t for t in set(aliases.values()) if column.name in model.tables[t].columns]
+        if not owners or column.name not in model.tables[owners[0]].columns:
+            if not column.table and column.name in output:
+                continue  # an output alias (ORDER BY value)
+            raise BadRequest(f"unknown column {column.sql()}")
+        for owner in owners:
+            spec = model.tables[owner].columns[column.name]
+            if spec.groups is not None and not set(groups) & set(spec.groups):
+                raise AccessDenied(f"column {owner}.{column.name} is not visible to you")

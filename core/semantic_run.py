@@ -1,12 +1,17 @@
 """Run validated semantic-layer queries: DuckDB over files, SQLAlchemy over databases.
 
-Connections are read-only: DuckDB sees the files through views on an in-memory database
-(nothing can be written back to them); a database runs the query in a READ ONLY
-transaction with a statement timeout.
+Connections are read-only and time-limited. DuckDB sees the files through views on an
+in-memory database whose file access is then locked to exactly those files (no COPY TO,
+no ATTACH, no reading other paths, no extension installs), and a timer interrupts a query
+that runs too long. A database connection (Postgres, MariaDB/MySQL) is put into read-only
+mode with a statement timeout as soon as it is opened.
 """
 
 from __future__ import annotations
 
+import threading
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 import duckdb
@@ -16,59 +21,133 @@ from sqlglot import exp
 from core.errors import BadRequest, ConfigError
 from core.semantic import SemanticModel
 
-TIMEOUT_MS = 5000
+TIMEOUT_S = 5.0
+DRIVERS = {
+    "postgresql://": "postgresql+psycopg://",
+    "postgres://": "postgresql+psycopg://",
+    "mysql://": "mysql+pymysql://",
+    "mariadb://": "mariadb+pymysql://",
+}
+SQLGLOT_DIALECT = {"postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql"}
+
+
+def driver_url(url: str) -> str:
+    """``postgresql://`` / ``mysql://`` / ``mariadb://`` with the driver Cairn installs."""
+    for prefix, driver in DRIVERS.items():
+        if url.startswith(prefix):
+            return driver + url[len(prefix) :]
+    return url
+
+
+def database_engine(url: str, timeout_s: float = TIMEOUT_S) -> sqlalchemy.Engine:
+    """An engine whose every connection is read-only and has a statement timeout."""
+    url = driver_url(url)
+    try:
+        engine = sqlalchemy.create_engine(url, pool_pre_ping=True)
+    except (sqlalchemy.exc.ArgumentError, ImportError) as exc:
+        raise ConfigError(f"bad database_url: {exc}") from exc
+    name = engine.dialect.name
+    if name not in SQLGLOT_DIALECT:
+        raise ConfigError(f"unsupported database {name}: use Postgres or MariaDB/MySQL")
+
+    @sqlalchemy.event.listens_for(engine, "connect")
+    def _read_only(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        if name == "postgresql":
+            cursor.execute("SET default_transaction_read_only = on")
+            cursor.execute(f"SET statement_timeout = {int(timeout_s * 1000)}")
+        else:
+            cursor.execute("SET SESSION TRANSACTION READ ONLY")
+            try:
+                cursor.execute(f"SET SESSION max_statement_time = {timeout_s}")  # MariaDB
+            except Exception:  # noqa: BLE001 - MySQL names it differently (milliseconds)
+                cursor.execute(f"SET SESSION max_execution_time = {int(timeout_s * 1000)}")
+        cursor.close()
+        dbapi_connection.commit()
+
+    return engine
 
 
 class TableRunner:
     """Executes SELECTs for one semantic model."""
 
-    def __init__(self, model: SemanticModel) -> None:
+    def __init__(self, model: SemanticModel, timeout_s: float = TIMEOUT_S) -> None:
         self.model = model
+        self.timeout_s = timeout_s
         self._duck = duckdb.connect(":memory:")
         self._engines: dict[str, sqlalchemy.Engine] = {}
+        files: list[str] = []
         for name, table in model.tables.items():
             if table.file:
                 path = (model.root / table.file).resolve()
                 if not path.exists():
                     raise ConfigError(f"table {name}: {path} not found")
-                reader = "read_parquet" if path.suffix == ".parquet" else "read_csv_auto"
-                self._duck.execute(
-                    f"CREATE VIEW {name} AS SELECT * FROM {reader}('{path.as_posix()}')"
-                )
-            elif table.database_url:
-                self._engines[name] = sqlalchemy.create_engine(
-                    table.database_url.replace("postgresql://", "postgresql+psycopg://", 1)
-                )
-            else:
+                files.append(path.as_posix())
+            elif not table.database_url:
                 raise ConfigError(f"table {name}: give file or database_url")
+        quoted = ", ".join(exp.Literal.string(f).sql(dialect="duckdb") for f in files)
+        self._duck.execute(f"SET allowed_paths = [{quoted}]")
+        for name, table in model.tables.items():
+            if table.file:
+                file = (model.root / table.file).resolve().as_posix()
+                reader = "read_parquet" if file.endswith(".parquet") else "read_csv_auto"
+                try:
+                    view = exp.to_identifier(name, quoted=True).sql(dialect="duckdb")
+                    literal = exp.Literal.string(file).sql(dialect="duckdb")
+                    self._duck.execute(f"CREATE VIEW {view} AS SELECT * FROM {reader}({literal})")
+                except duckdb.Error as exc:
+                    raise ConfigError(f"table {name}: {file} cannot be read: {exc}") from exc
+            elif table.database_url:
+                self._engines[name] = database_engine(table.database_url, timeout_s)
+        self._duck.execute("SET enable_external_access = false")
+        self._duck.execute("SET lock_configuration = true")
 
     def run(self, tree: exp.Expression) -> tuple[list[str], list[tuple[Any, ...]]]:
-        """Column names and rows of a validated query."""
+        """Column names and rows of a validated query (values made JSON-friendly)."""
         tables = {t.name for t in tree.find_all(exp.Table)}
+        sources = {self.model.tables[t].database_url for t in tables if t in self.model.tables}
+        if len(sources) > 1:
+            raise BadRequest("a query can join tables of one source only")
         on_db = [t for t in tables if t in self._engines]
         try:
             if not on_db:
-                cursor = self._duck.execute(tree.sql(dialect="duckdb"))
-                return [d[0] for d in cursor.description], [tuple(r) for r in cursor.fetchall()]
-            engine = self._engines[on_db[0]]
-            renamed = tree.transform(
-                lambda n: (
-                    exp.to_table(self.model.tables[n.name].name or n.name)
-                    if isinstance(n, exp.Table)
-                    else n
-                )
-            )
-            sql = renamed.sql(
-                dialect=engine.dialect.name if engine.dialect.name != "postgresql" else "postgres"
-            )
-            with engine.connect() as conn, conn.begin():
-                if engine.dialect.name == "postgresql":
-                    conn.exec_driver_sql("SET TRANSACTION READ ONLY")
-                    conn.exec_driver_sql(f"SET LOCAL statement_timeout = {TIMEOUT_MS}")
-                result = conn.exec_driver_sql(sql)
-                return list(result.keys()), [tuple(r) for r in result.fetchall()]
+                columns, rows = self._run_duckdb(tree.sql(dialect="duckdb"))
+            else:
+                columns, rows = self._run_database(tree, on_db[0])
         except (duckdb.Error, sqlalchemy.exc.SQLAlchemyError) as exc:
+            if "interrupt" in str(exc).lower() or "timeout" in str(exc).lower():
+                raise BadRequest(f"the query ran longer than {self.timeout_s:g} s") from exc
             raise BadRequest(f"the query failed: {exc}") from exc
+        return columns, [tuple(_plain(v) for v in row) for row in rows]
+
+    def _run_duckdb(self, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+        cursor = self._duck.cursor()  # one per query: the connection is shared by threads
+        timer = threading.Timer(self.timeout_s, cursor.interrupt)
+        timer.start()
+        try:
+            cursor.execute(sql)
+            return [d[0] for d in cursor.description or []], [tuple(r) for r in cursor.fetchall()]
+        finally:
+            timer.cancel()
+            cursor.close()
+
+    def _run_database(
+        self, tree: exp.Expression, table: str
+    ) -> tuple[list[str], list[tuple[Any, ...]]]:
+        engine = self._engines[table]
+        renamed = tree.transform(
+            lambda n: (
+                exp.to_table(self.model.tables[n.name].name or n.name, alias=n.alias or None)
+                if isinstance(n, exp.Table)
+                else n
+            )
+        )
+        sql = renamed.sql(dialect=SQLGLOT_DIALECT[engine.dialect.name])
+        with engine.connect() as conn:
+            result = conn.exec_driver_sql(sql)
+            rows = [tuple(r) for r in result.fetchall()]
+            conn.rollback()
+            return list(result.keys()), rows
 
     def distinct_values(self) -> dict[str, set[str]]:
         """Values of every dimension column, for matching filters in questions."""
@@ -82,3 +161,12 @@ class TableRunner:
                         str(r[0]) for r in rows if r[0] is not None
                     )
         return out
+
+
+def _plain(value: Any) -> Any:
+    """Decimal → int/float, dates → ISO text: what JSON and the answer sentence expect."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value

@@ -85,6 +85,11 @@ class TablesSettings(BaseModel):
     """Structured data: the semantic model file (unset: tables are off)."""
 
     model: Path | None = None
+    sql: Literal["planner", "planner+llm"] = Field(
+        "planner",
+        description="planner+llm: questions the planner cannot express go to the LLM "
+        "(CAIRN_LLM__*), whose SQL runs only if it validates against the model",
+    )
 
 
 class ApiSettings(BaseModel):

@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples" / "handbook"
 SHARED_DATA = ROOT.parent / "shared" / "data"
 PG_BASE = os.environ.get("CAIRN_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+MARIADB_BASE = os.environ.get("CAIRN_TEST_MARIADB", "mysql+pymysql://root@127.0.0.1:3306")
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -47,13 +48,31 @@ def fake_embedder() -> FakeEmbedder:
     return FakeEmbedder()
 
 
-def _postgres_available() -> bool:
+def _reachable(url: str) -> bool:
     try:
-        engine = sqlalchemy.create_engine(PG_BASE, connect_args={"connect_timeout": 3})
+        engine = sqlalchemy.create_engine(url, connect_args={"connect_timeout": 3})
         with engine.connect():
             return True
     except Exception:  # noqa: BLE001
         return False
+
+
+def _postgres_available() -> bool:
+    return _reachable(PG_BASE)
+
+
+@pytest.fixture(scope="session")
+def mariadb_url() -> Iterator[str]:
+    """URL of a throw-away database in the local MariaDB (skips where none runs)."""
+    if not _reachable(MARIADB_BASE):
+        pytest.skip(f"no MariaDB at {MARIADB_BASE} (set CAIRN_TEST_MARIADB)")
+    database = f"cairn_test_{uuid.uuid4().hex[:10]}"
+    engine = sqlalchemy.create_engine(MARIADB_BASE)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {database}")
+    yield f"{MARIADB_BASE}/{database}"
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE {database}")
 
 
 @pytest.fixture(scope="session")

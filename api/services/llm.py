@@ -55,20 +55,7 @@ class LlmAnswerer:
 
     def answer(self, question: str, hits: list[Hit], query_vector: np.ndarray) -> Draft:
         """Ask the model; map each sentence's first [n] to hit n-1."""
-        body = {
-            "model": self.cfg.model,
-            "messages": self.prompt(question, hits),
-            "temperature": 0,
-            "seed": 0,
-            "max_tokens": self.cfg.max_tokens,
-        }
-        headers = {"Authorization": f"Bearer {self.cfg.api_key}"} if self.cfg.api_key else {}
-        try:
-            response = self.client.post(self.url, json=body, headers=headers)
-            response.raise_for_status()
-            content = str(response.json()["choices"][0]["message"]["content"]).strip()
-        except (httpx.HTTPError, KeyError, IndexError, ValueError) as exc:
-            raise UpstreamError(f"the LLM endpoint failed: {exc}") from exc
+        content = complete(self.client, self.cfg, self.url, self.prompt(question, hits))
         if not content or NOT_FOUND in content.upper():
             return Draft(refused=True, reason="the model found no answer in the sources")
         sentences = []
@@ -78,3 +65,23 @@ class LlmAnswerer:
             hit = int(cited[0]) - 1 if cited and 0 < int(cited[0]) <= len(hits) else None
             sentences.append(DraftSentence(text, hit))
         return Draft(sentences=sentences, evidence=1.0)
+
+
+def complete(
+    client: httpx.Client, cfg: LlmSettings, url: str, messages: list[dict[str, str]]
+) -> str:
+    """One deterministic chat completion (temperature 0, fixed seed): the reply's text."""
+    body = {
+        "model": cfg.model,
+        "messages": messages,
+        "temperature": 0,
+        "seed": 0,
+        "max_tokens": cfg.max_tokens,
+    }
+    headers = {"Authorization": f"Bearer {cfg.api_key}"} if cfg.api_key else {}
+    try:
+        response = client.post(url, json=body, headers=headers)
+        response.raise_for_status()
+        return str(response.json()["choices"][0]["message"]["content"]).strip()
+    except (httpx.HTTPError, KeyError, IndexError, TypeError, ValueError) as exc:
+        raise UpstreamError(f"the LLM endpoint failed: {exc}") from exc

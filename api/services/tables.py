@@ -1,8 +1,11 @@
 """Questions about numbers, answered from tables through the semantic layer.
 
-The answer carries the number, a small result table, the exact SQL and the table as its
-citation. A question the model can express but the caller may not see (a restricted
-table or column) is refused with the reason; anything else goes to the documents.
+The answer carries the number, a small result table, the exact SQL and the table(s) as
+its citations. The deterministic planner goes first; when it cannot express a question
+that is about the tables and the optional LLM SQL path is on, the model proposes a
+SELECT that runs only if it validates. A query the caller may not see (a restricted table
+or column), or a proposed query that fails validation, is refused with the reason;
+anything else goes to the documents.
 """
 
 from __future__ import annotations
@@ -11,71 +14,86 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from sqlglot import exp
+
+from api.services.table_sql import SqlWriter
 from core.access import Principal
-from core.errors import AccessDenied
+from core.errors import AccessDenied, BadRequest
 from core.schema import Answer, Citation
-from core.semantic import Plan, SemanticModel, plan, to_sql, validate
+from core.semantic import Plan, SemanticModel, about_tables, plan, to_sql, validate
 from core.semantic_run import TableRunner
+
+REFUSAL = "The tables can't answer this."
 
 
 class TableService:
-    """Plans, validates and runs table questions."""
+    """Plans (or has the LLM propose), validates and runs table questions."""
 
-    def __init__(self, model_path: Path) -> None:
+    def __init__(self, model_path: Path, writer: SqlWriter | None = None) -> None:
         self.model = SemanticModel.load(model_path)
         self.runner = TableRunner(self.model)
         self.values = self.runner.distinct_values()
+        self.writer = writer
 
     def answer(
         self, question: str, principal: Principal, version: int, revision: int
     ) -> Answer | None:
-        """A structured answer, a refusal for what the caller may not see, or None."""
+        """A structured answer, a refusal with its reason, or None (→ the documents)."""
+        groups = self._all_groups() if principal.is_admin else principal.groups
         p = plan(self.model, question, self.values)
-        if p is None:
+        if p is not None:
+            sql, answerer = to_sql(self.model, p), "tables"
+        elif self.writer is not None and about_tables(self.model, question):
+            proposed = self.writer.write(question, self.model, set(groups))
+            if proposed is None:
+                return None
+            sql, answerer = proposed, f"tables+{self.writer.name}"
+        else:
             return None
-        metric = self.model.metrics[p.metric]
-        sql = to_sql(self.model, p)
-        groups = ["*"] if principal.is_admin else principal.groups
+        refused = _Refusal(question, version, revision, answerer)
         try:
-            tree = validate(self.model, sql, self._all_groups() if principal.is_admin else groups)
+            tree = validate(self.model, sql, groups)
         except AccessDenied as exc:
-            return self._answer(
-                question,
-                version,
-                revision,
-                refused=True,
-                text="The documents don't cover this.",
-                reason=str(exc),
-            )
-        columns, rows = self.runner.run(tree)
-        table = self.model.tables[metric.table]
-        cite = Citation(
-            n=1,
-            chunk_id=f"table:{metric.table}",
-            doc_id=f"table:{metric.table}",
-            source=table.file or f"{metric.table} (database)",
-            title=metric.table,
-            section=p.metric,
+            return refused(str(exc))
+        except BadRequest as exc:
+            return refused(f"the proposed query was rejected: {exc}")
+        try:
+            columns, rows = self.runner.run(tree)
+        except BadRequest as exc:
+            return refused(str(exc))
+        text = self._sentence(p, rows) if p is not None else _rows_sentence(columns, rows)
+        tables = sorted({t.name for t in tree.find_all(exp.Table)})
+        citations = [self._cite(i + 1, name, sql, p) for i, name in enumerate(tables)]
+        result = _answer(question, version, revision, answerer, refused=False)
+        result.answer = f"{text} {''.join(f'[{c.n}]' for c in citations)}"
+        result.citations = citations
+        result.table = {
+            "sql": tree.sql(dialect="duckdb") if p is None else sql,
+            "columns": columns,
+            "rows": [list(r) for r in rows],
+            "source": ", ".join(c.source for c in citations),
+            "metric": p.metric if p is not None else None,
+            "generated_by": answerer,
+        }
+        return result
+
+    def _cite(self, n: int, name: str, sql: str, p: Plan | None) -> Citation:
+        table = self.model.tables[name]
+        return Citation(
+            n=n,
+            chunk_id=f"table:{name}",
+            doc_id=f"table:{name}",
+            source=table.file or f"{name} (database)",
+            title=name,
+            section=p.metric if p is not None else "query",
             page=None,
             span=(0, 0),
             quote=sql,
             highlight=(0, 0),
             content_hash=hashlib.sha256(sql.encode()).hexdigest(),
-            url=f"/tables/{metric.table}",
+            url=f"/tables/{name}",
             score=1.0,
         )
-        result = self._answer(
-            question, version, revision, refused=False, text=f"{self._sentence(p, rows)} [1]"
-        )
-        result.citations = [cite]
-        result.table = {
-            "sql": sql,
-            "columns": columns,
-            "rows": [list(r) for r in rows],
-            "source": cite.source,
-            "metric": p.metric,
-        }
-        return result
 
     def _all_groups(self) -> list[str]:
         groups = {g for t in self.model.tables.values() for g in t.groups}
@@ -100,28 +118,50 @@ class TableService:
             f"{label.capitalize()} by {', '.join(p.group_by)}{where}{when}: {parts or 'no rows'}."
         )
 
-    @staticmethod
-    def _answer(
-        question: str,
-        version: int,
-        revision: int,
-        refused: bool,
-        text: str,
-        reason: str | None = None,
-    ) -> Answer:
-        return Answer(
-            question=question,
-            answer=text,
-            refused=refused,
-            refusal_reason=reason,
-            citations=[],
-            sentences=[],
-            grounded=True,
-            confidence=1.0 if not refused else 0.0,
-            answerer="tables",
-            index_version=version,
-            index_revision=revision,
-        )
+
+class _Refusal:
+    """Builds the refusal answer for one question (the reason says why)."""
+
+    def __init__(self, question: str, version: int, revision: int, answerer: str) -> None:
+        self.args = (question, version, revision, answerer)
+
+    def __call__(self, reason: str) -> Answer:
+        result = _answer(*self.args, refused=True)
+        result.answer, result.refusal_reason = REFUSAL, reason
+        return result
+
+
+def _answer(question: str, version: int, revision: int, answerer: str, refused: bool) -> Answer:
+    return Answer(
+        question=question,
+        answer="",
+        refused=refused,
+        refusal_reason=None,
+        citations=[],
+        sentences=[],
+        grounded=True,
+        confidence=0.0 if refused else 1.0,
+        answerer=answerer,
+        index_version=version,
+        index_revision=revision,
+    )
+
+
+def _rows_sentence(columns: list[str], rows: list[tuple[Any, ...]]) -> str:
+    """A result of any shape as one sentence: one value, or the first rows."""
+    if not rows:
+        return "The query returned no rows."
+    if len(rows) == 1 and len(columns) == 1:
+        return f"{columns[0].replace('_', ' ').capitalize()}: {_fmt(rows[0][0])}."
+    label = columns[-1].replace("_", " ").capitalize()
+    if len(columns) > 1:
+        label += f" by {', '.join(columns[:-1])}"
+    parts = "; ".join(
+        f"{' / '.join(_fmt(v) for v in r[:-1])}: {_fmt(r[-1])}" if len(r) > 1 else _fmt(r[0])
+        for r in rows[:10]
+    )
+    more = f" (first 10 of {len(rows)} rows)" if len(rows) > 10 else ""
+    return f"{label}: {parts}{more}."
 
 
 def _fmt(value: Any) -> str:

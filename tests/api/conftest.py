@@ -7,10 +7,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 
 from api.server import background as serve
 from core.access import create_key, server_secret
@@ -89,3 +90,19 @@ def api(tmp_path: Path, corpus: Path, records_url: str) -> Iterator[Api]:
     """The API over the samples, on each records backend."""
     with running_api(prepare(tmp_path, corpus, records_url)) as running:
         yield running
+
+
+def scripted_llm(seen: list[dict[str, Any]], script: dict[str, str], default: str) -> FastAPI:
+    """An OpenAI-compatible endpoint that replies by the question at the end of the user
+    message (``script``, else ``default``) and records each request in ``seen``."""
+    app = FastAPI()
+
+    @app.post("/v1/chat/completions")
+    async def completions(request: Request) -> dict[str, Any]:
+        body = await request.json()
+        seen.append(body)
+        question = body["messages"][-1]["content"].rsplit("Question: ", 1)[-1]
+        content = script.get(question, default)
+        return {"choices": [{"index": 0, "message": {"role": "assistant", "content": content}}]}
+
+    return app

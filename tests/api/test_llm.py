@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi import FastAPI, Request
 
-from tests.api.conftest import Api, prepare, running_api, serve
+from tests.api.conftest import Api, prepare, running_api, scripted_llm, serve
 
 pytestmark = pytest.mark.integration
 
@@ -26,25 +25,10 @@ SCRIPT = {
 }
 
 
-def scripted_llm(seen: list[dict[str, Any]]) -> FastAPI:
-    """Answers by the question at the end of the user message; records each request."""
-    app = FastAPI()
-
-    @app.post("/v1/chat/completions")
-    async def completions(request: Request) -> dict[str, Any]:
-        body = await request.json()
-        seen.append(body)
-        question = body["messages"][-1]["content"].rsplit("Question: ", 1)[-1]
-        content = SCRIPT.get(question, "NOT IN DOCUMENTS")
-        return {"choices": [{"index": 0, "message": {"role": "assistant", "content": content}}]}
-
-    return app
-
-
 @pytest.fixture
 def llm_api(tmp_path: Path, corpus: Path) -> Iterator[tuple[Api, list[dict[str, Any]]]]:
     seen: list[dict[str, Any]] = []
-    with serve(scripted_llm(seen)) as llm_url:
+    with serve(scripted_llm(seen, SCRIPT, "NOT IN DOCUMENTS")) as llm_url:
         settings = prepare(
             tmp_path,
             corpus,
