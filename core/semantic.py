@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 import sqlglot
 import yaml
@@ -41,6 +42,9 @@ class Table(BaseModel):
     description: str = ""
     groups: list[str] = Field(default_factory=lambda: ["everyone"])
     time_column: str | None = None
+    time_grains: list[Literal["week", "month", "quarter", "year"]] = Field(
+        default_factory=lambda: ["month", "quarter", "year"]
+    )
     columns: dict[str, Column]
 
 
@@ -110,12 +114,16 @@ class Plan:
     group_by: list[str] = field(default_factory=list)
     filters: dict[str, str] = field(default_factory=dict)
     period: tuple[date, date, str] | None = None
+    grain: tuple[str, str] | None = None  # (week|month|quarter|year, time column)
 
 
 AGGREGATE = re.compile(
     r"\b(how many|how much|number of|count|average|mean|total|headcount)\b", re.I
 )
 BY = re.compile(r"\b(?:by|per|for each|broken down by)\s+(\w+)", re.I)
+GRAIN = re.compile(
+    r"\b(?:by|per|each|every)\s+(week|month|quarter|year)\b|\b(week|month|quarter|year)ly\b", re.I
+)
 
 
 QUESTION_WORDS = {
@@ -205,13 +213,35 @@ def plan(model: SemanticModel, question: str, values: dict[str, set[str]]) -> Pl
                 ):
                     result.filters[column] = value
                     break
-    if model.metrics[metric].time != "none":
+    time_column = model.metrics[metric].time
+    if time_column != "none":
         result.period = period_of(question, model.reference_date or date.today())
+    grain = GRAIN.search(question)
+    if grain and time_column != "none":
+        unit = (grain.group(1) or grain.group(2)).lower()
+        if unit in model.tables[table].time_grains:
+            result.grain = (unit, time_column)
     return result
 
 
 def _quarter(d: date) -> int:
     return (d.month - 1) // 3
+
+
+def grain_label(unit: str, value: object) -> str:
+    """How a time bucket reads in an answer: 2026-07, Q3 2026, 2026, week of 2026-07-06."""
+    text = str(value)[:10]
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return str(value)
+    if unit == "month":
+        return day.strftime("%Y-%m")
+    if unit == "quarter":
+        return f"Q{_quarter(day) + 1} {day.year}"
+    if unit == "year":
+        return str(day.year)
+    return f"week of {text}"
 
 
 def period_of(question: str, today: date) -> tuple[date, date, str] | None:
@@ -255,7 +285,13 @@ def to_sql(model: SemanticModel, p: Plan) -> str:
     """The SELECT for a plan, built as a sqlglot expression (values are literals, quoted)."""
     metric = model.metrics[p.metric]
     value = sqlglot.parse_one(metric.sql, read="duckdb").as_("value")
-    query = exp.select(*p.group_by, value).from_(metric.table)
+    bucket = None
+    if p.grain is not None:
+        unit, column = p.grain
+        truncated = exp.DateTrunc(unit=exp.Literal.string(unit), this=exp.column(column))
+        bucket = exp.cast(truncated, "DATE")  # a date on every engine, not a timestamp
+    keys = [bucket.as_(p.grain[0]) if bucket is not None and p.grain else None, *p.group_by]
+    query = exp.select(*[k for k in keys if k is not None], value).from_(metric.table)
     for column, literal in p.filters.items():
         query = query.where(exp.EQ(this=exp.column(column), expression=exp.Literal.string(literal)))
     if p.period is not None:
@@ -264,7 +300,11 @@ def to_sql(model: SemanticModel, p: Plan) -> str:
         query = query.where(exp.GTE(this=col, expression=start)).where(
             exp.LT(this=col, expression=end)
         )
-    if p.group_by:
+    if bucket is not None:
+        query = query.group_by(bucket.copy(), *p.group_by).order_by(
+            exp.Ordered(this=bucket.copy()), *p.group_by
+        )
+    elif p.group_by:
         query = query.group_by(*p.group_by).order_by(
             exp.Ordered(this=exp.column("value"), desc=True)
         )

@@ -167,6 +167,8 @@ def _plain(value: Any) -> Any:
     """Decimal → int/float, dates → ISO text: what JSON and the answer sentence expect."""
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, datetime) and value.time() == datetime.min.time():
+        return value.date().isoformat()  # DATE_TRUNC gives midnight timestamps
     if isinstance(value, date | datetime):
         return value.isoformat()
     return value

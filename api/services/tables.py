@@ -20,7 +20,15 @@ from api.services.table_sql import SqlWriter
 from core.access import Principal
 from core.errors import AccessDenied, BadRequest
 from core.schema import Answer, Citation
-from core.semantic import Plan, SemanticModel, about_tables, plan, to_sql, validate
+from core.semantic import (
+    Plan,
+    SemanticModel,
+    about_tables,
+    grain_label,
+    plan,
+    to_sql,
+    validate,
+)
 from core.semantic_run import TableRunner
 
 REFUSAL = "The tables can't answer this."
@@ -110,13 +118,16 @@ class TableService:
         label = p.metric.replace("_", " ")
         where = "".join(f", {v}" for v in p.filters.values())
         when = f", {p.period[2]}" if p.period else ""
-        if not p.group_by:
+        keys = ([p.grain[0]] if p.grain else []) + p.group_by
+        if not keys:
             value = rows[0][0] if rows else 0
             return f"{label.capitalize()}{where}{when}: {_fmt(value)}."
-        parts = "; ".join(f"{' / '.join(str(x) for x in r[:-1])}: {_fmt(r[-1])}" for r in rows[:10])
-        return (
-            f"{label.capitalize()} by {', '.join(p.group_by)}{where}{when}: {parts or 'no rows'}."
-        )
+        shown = [
+            (grain_label(p.grain[0], r[0]), *r[1:]) if p.grain else r
+            for r in rows[: 24 if p.grain else 10]
+        ]
+        parts = "; ".join(f"{' / '.join(str(x) for x in r[:-1])}: {_fmt(r[-1])}" for r in shown)
+        return f"{label.capitalize()} by {', '.join(keys)}{where}{when}: {parts or 'no rows'}."
 
 
 class _Refusal:
