@@ -23,6 +23,8 @@ from sqlglot import exp
 from core.errors import AccessDenied, BadRequest, ConfigError
 
 ROW_LIMIT = 100
+Grain = Literal["week", "month", "quarter", "year"]
+DEFAULT_GRAINS: tuple[Grain, ...] = ("month", "quarter", "year")
 
 
 class Column(BaseModel):
@@ -42,9 +44,7 @@ class Table(BaseModel):
     description: str = ""
     groups: list[str] = Field(default_factory=lambda: ["everyone"])
     time_column: str | None = None
-    time_grains: list[Literal["week", "month", "quarter", "year"]] = Field(
-        default_factory=lambda: ["month", "quarter", "year"]
-    )
+    time_grains: list[Grain] = Field(default_factory=lambda: list(DEFAULT_GRAINS))
     columns: dict[str, Column]
 
 
@@ -288,7 +288,7 @@ def to_sql(model: SemanticModel, p: Plan) -> str:
     bucket = None
     if p.grain is not None:
         unit, column = p.grain
-        truncated = exp.DateTrunc(unit=exp.Literal.string(unit), this=exp.column(column))
+        truncated = sqlglot.parse_one(f"DATE_TRUNC('{unit}', {column})", read="duckdb")
         bucket = exp.cast(truncated, "DATE")  # a date on every engine, not a timestamp
     keys = [bucket.as_(p.grain[0]) if bucket is not None and p.grain else None, *p.group_by]
     query = exp.select(*[k for k in keys if k is not None], value).from_(metric.table)
