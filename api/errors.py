@@ -20,6 +20,7 @@ from core.errors import (
     IndexNotFound,
     NotFound,
     RateLimited,
+    RecordsUnavailable,
     StoreError,
     UpstreamError,
 )
@@ -33,6 +34,7 @@ STATUS: list[tuple[type[CairnError], int, str]] = [
     (IndexNotFound, 503, "Index Unavailable"),
     (IndexMismatch, 503, "Index Mismatch"),
     (StoreError, 503, "Vector Store Unavailable"),
+    (RecordsUnavailable, 503, "Records Unavailable"),
     (UpstreamError, 502, "Upstream Failure"),
     (GateFailed, 409, "Eval Gate Failed"),
     (Conflict, 409, "Conflict"),

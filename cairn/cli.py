@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import sys
@@ -79,26 +80,36 @@ def ingest(
 
 
 @index_app.command("list")
-def index_list() -> None:
+def index_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the versions as JSON")] = False,
+) -> None:
     """Show every index version and which one is live."""
     from rich.table import Table
 
     settings = get_settings()
+    rows = []
     with kernel(settings) as (records, store):
         live = store.resolve_alias(settings.qdrant.alias)
-        table = Table("version", "live", "status", "chunks", "model", "backend", "rev", "built")
         for row in records.versions():
             chunks = store.count(row.collection) if store.has_collection(row.collection) else 0
-            table.add_row(
-                str(row.version),
-                "●" if row.collection == live else "",
-                row.status,
-                str(chunks),
-                row.model_id,
-                row.backend,
-                str(row.revision),
-                row.created_at.strftime("%Y-%m-%d %H:%M"),
+            rows.append(
+                {
+                    "version": row.version,
+                    "live": row.collection == live,
+                    "status": row.status,
+                    "chunks": chunks,
+                    "model": row.model_id,
+                    "backend": row.backend,
+                    "revision": row.revision,
+                    "built": row.created_at.strftime("%Y-%m-%d %H:%M"),
+                }
             )
+    if as_json:
+        print(json.dumps(rows, indent=1))
+        return
+    table = Table("version", "live", "status", "chunks", "model", "backend", "rev", "built")
+    for r in rows:
+        table.add_row(*[("●" if v else "") if k == "live" else str(v) for k, v in r.items()])
     Console().print(table)
 
 
@@ -271,6 +282,9 @@ def main() -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except Exception as exc:
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+            console.print(f"[red]error:[/] no space left on device ({exc.filename or 'disk'})")
+            sys.exit(1)
         logging.getLogger("cairn").debug("unexpected error", exc_info=True)
         console.print(f"[red]error:[/] unexpected {type(exc).__name__}: {exc} (please report it)")
         sys.exit(2)

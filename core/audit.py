@@ -13,9 +13,8 @@ from core.tables import AnswerRecord, CacheEntry, Feedback
 
 
 def record_answer(records: Records, row: AnswerRecord) -> None:
-    """Store one audit record."""
-    with records.session() as s:
-        s.add(row)
+    """Store one audit record (retried over a dropped connection, never duplicated)."""
+    records.write(row)
 
 
 def get_answer(records: Records, answer_id: str) -> AnswerRecord:

@@ -39,12 +39,22 @@ class IngestError(CairnError):
     """A source could not be read, parsed or chunked (the message says why)."""
 
 
+class DiskFull(IngestError):
+    """Too little free space to write the index safely; nothing stored so far is lost."""
+
+
 class EmbedderError(CairnError):
     """The embedding model could not be loaded or run."""
 
 
 class StoreError(CairnError):
     """The vector store refused an operation or could not be reached."""
+
+
+class RecordsUnavailable(CairnError):
+    """The records DB (audit, keys, versions) cannot be reached: retry shortly."""
+
+    retry_after = 5
 
 
 class IndexNotFound(CairnError):

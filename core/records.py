@@ -6,6 +6,7 @@ the same contract tests run on both. The tables are declared in ``core.tables``.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,10 +14,10 @@ from typing import Any
 
 from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.errors import CairnError, VersionNotFound
+from core.errors import CairnError, RecordsUnavailable, VersionNotFound
 from core.tables import Base, EvalRun, IndexEvent, IndexVersion, ManifestRow, utcnow
 
 __all__ = ["Base", "IndexEvent", "IndexVersion", "ManifestRow", "Records", "utcnow"]
@@ -46,7 +47,11 @@ class Records:
         args = dict(connect_args or {})
         if url.startswith("sqlite"):
             args.setdefault("timeout", 30)  # wait for a concurrent writer instead of failing
-        self.engine: Engine = create_engine(url, connect_args=args)
+        # pre-ping: after a database restart, dead pooled connections are replaced instead
+        # of failing the next request.
+        self.engine: Engine = create_engine(
+            url, connect_args=args, pool_pre_ping=not url.startswith("sqlite")
+        )
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_wal)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -57,9 +62,38 @@ class Records:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A transaction: committed on success, rolled back on error."""
-        with self._sessions.begin() as session:
-            yield session
+        """A transaction: committed on success, rolled back on error.
+
+        A lost or refused database connection becomes RecordsUnavailable (HTTP 503 with
+        Retry-After), never a half-written row: the transaction is rolled back.
+        """
+        try:
+            with self._sessions.begin() as session:
+                yield session
+        except (OperationalError, InterfaceError) as exc:
+            raise RecordsUnavailable(f"the records database is unavailable: {exc.orig}") from exc
+        except DBAPIError as exc:
+            if exc.connection_invalidated:
+                raise RecordsUnavailable(
+                    f"the records database connection was lost: {exc.orig}"
+                ) from exc
+            raise
+
+    def write(self, row: Base, attempts: int = 3) -> None:
+        """Store ``row`` (idempotent by primary key), retrying a lost connection.
+
+        A retry after a commit whose acknowledgement was lost merges the same row again,
+        so an outage can cost a write but never duplicate one.
+        """
+        for attempt in range(attempts):
+            try:
+                with self.session() as s:
+                    s.merge(row)
+                return
+            except RecordsUnavailable:
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(0.2 * 2**attempt)
 
     # -- index versions --------------------------------------------------------------
     def versions(self) -> list[IndexVersion]:

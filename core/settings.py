@@ -45,6 +45,12 @@ class IngestSettings(BaseModel):
 
     max_file_mb: float = Field(20.0, gt=0)
     batch_chunks: int = Field(256, ge=1)
+    min_free_mb: int = Field(
+        256,
+        ge=0,
+        description="stop ingest (cleanly, resumable) before free space on the index folder "
+        "drops below this; the embedded engine's memory-mapped files cannot fail softly",
+    )
     min_chars: int = Field(40, ge=0, description="documents shorter than this are flagged")
     languages: list[str] = Field(
         default_factory=lambda: ["eng"],
