@@ -1,9 +1,12 @@
 """Bounded load test on loopback: N concurrent clients on POST /ask for D seconds.
 
 Starts `cairn serve` (one uvicorn worker: the embedded engine is single-process) on the
-sample corpus, then runs two phases with asyncio + httpx, each stopping by itself:
-``unique`` (every question distinct, so every answer is computed: worst case) and
-``repeated`` (the golden questions again and again: the answer cache serves repeats).
+sample corpus, then runs phases with asyncio + httpx, each stopping by itself:
+``unique_sentence_cache_off`` (every question distinct and every candidate sentence
+embedded again: worst case, on a server started with CAIRN_ANSWER__SENTENCE_CACHE=0),
+``unique`` (every question distinct, so every answer is computed; sentence vectors are
+reused across questions, the default) and ``repeated`` (the golden questions again and
+again: the answer cache serves repeats).
 Writes bench/results/load.json.
 
     .venv/bin/python -m bench.load [--clients 50] [--seconds 60]
@@ -35,12 +38,13 @@ async def _client(
     stop: float,
     unique: bool,
     out: dict[str, Any],
+    tag: str,
 ) -> None:
     i = offset
     while time.monotonic() < stop:
         q = questions[i % len(questions)]
         if unique:
-            q = f"{q} (case {i})"
+            q = f"{q} (case {tag}{i})"
         t0 = time.perf_counter()
         try:
             r = await http.post("/ask", json={"question": q})
@@ -75,16 +79,45 @@ def _summary(out: dict[str, Any], seconds: float) -> dict[str, Any]:
 
 
 async def _phase(
-    url: str, clients: int, seconds: float, unique: bool, questions: list[str]
+    url: str, clients: int, seconds: float, unique: bool, questions: list[str], tag: str = ""
 ) -> dict[str, Any]:
+    """``clients`` concurrent askers for ``seconds``; ``tag`` keeps phases' questions apart."""
     out: dict[str, Any] = {"latencies": [], "errors": 0, "statuses": {}}
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as http:
         stop = time.monotonic() + seconds
         await asyncio.gather(
-            *(_client(http, questions, n, stop, unique, out) for n in range(clients))
+            *(_client(http, questions, n, stop, unique, out, tag) for n in range(clients))
         )
     return _summary(out, seconds)
+
+
+def _serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+    """Start `cairn serve` with ``env``; wait until ready."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "cairn", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url + "/readyz", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.5)
+    return server, url
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
 
 
 def main() -> None:
@@ -107,37 +140,27 @@ def main() -> None:
         check=True,
         capture_output=True,
     )
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "cairn", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
+    result: dict[str, Any] = {"clients": args.clients, "seconds_per_phase": args.seconds}
+    result["workers"] = 1
+    # Side by side in one run: every question distinct with the sentence-vector cache off
+    # (each answer embeds its candidate sentences), then with it on (the default).
+    off = _serve(env | {"CAIRN_ANSWER__SENTENCE_CACHE": "0"})
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(url + "/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
-        result = {
-            "clients": args.clients,
-            "seconds_per_phase": args.seconds,
-            "workers": 1,
-            "unique": asyncio.run(_phase(url, args.clients, args.seconds, True, questions)),
-            "repeated": asyncio.run(_phase(url, args.clients, args.seconds / 3, False, questions)),
-        }
+        result["unique_sentence_cache_off"] = asyncio.run(
+            _phase(off[1], args.clients, args.seconds, True, questions, "off")
+        )
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        _stop(off[0])
+    server, url = _serve(env)
+    try:
+        result["unique"] = asyncio.run(_phase(url, args.clients, args.seconds, True, questions))
+        result["repeated"] = asyncio.run(
+            _phase(url, args.clients, args.seconds / 3, False, questions)
+        )
+    finally:
+        _stop(server)
     path = save("load", result)
-    print({k: result[k] for k in ("unique", "repeated")})
+    print({k: result[k] for k in ("unique_sentence_cache_off", "unique", "repeated")})
     print(f"wrote {path}")
 
 

@@ -79,6 +79,9 @@ class AnswerSettings(BaseModel):
     rerank_weight: float = Field(0.2, ge=0, le=5)
     rerank_depth: int = Field(10, ge=1, le=100)
     max_sentences: int = Field(3, ge=1, le=10)
+    sentence_cache: int = Field(
+        50_000, ge=0, description="document sentence vectors kept across requests (0 = off)"
+    )
     min_confidence: float = Field(0.6, ge=0, le=1)
     min_support: float = Field(0.5, ge=0, le=1)
     grounding_policy: Literal["drop", "refuse"] = "drop"

@@ -8,6 +8,9 @@ sentence plus the close runners-up from at most two chunks, in document order.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,6 +48,7 @@ class ExtractiveAnswerer:
         self.embedder = embedder
         self.overlap = overlap
         self.cfg = cfg
+        self.vectors = SentenceVectors(embedder, cfg.sentence_cache)
 
     def config(self) -> str:
         """What changes answers: part of the cache key."""
@@ -57,7 +61,7 @@ class ExtractiveAnswerer:
         if not candidates or not q_terms:
             return Draft(refused=True, reason="no passage shares the question's terms")
         top = sorted(candidates, key=lambda c: (-c.overlap, c.hit, c.start))[:RERANK]
-        vectors = self.embedder.embed([c.text for c in top])
+        vectors = self.vectors.embed([c.text for c in top])
         for cand, vec in zip(top, vectors, strict=True):
             cand.similarity = float(np.dot(vec, query_vector))
             cand.score = 0.5 * cand.overlap + 0.5 * cand.similarity - 0.03 * cand.hit
@@ -95,3 +99,36 @@ class ExtractiveAnswerer:
                 if overlap > 0:
                     out.append(Candidate(rank, start, sentence, overlap))
         return out
+
+
+class SentenceVectors:
+    """Embeddings of document sentences, kept in a bounded LRU across requests.
+
+    Different questions about the same documents re-score the same sentences; their
+    vectors depend only on the text and the model (one cache per answerer, so per
+    model), so only unseen sentences are embedded. ``capacity`` 0 turns it off.
+    """
+
+    def __init__(self, embedder: Embedder, capacity: int) -> None:
+        self.embedder = embedder
+        self.capacity = capacity
+        self._lru: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def embed(self, texts: Sequence[str]) -> list[np.ndarray]:
+        """One vector per text, embedding only the ones not cached."""
+        if self.capacity == 0:
+            return list(self.embedder.embed(list(texts)))
+        with self._lock:
+            known = {t: self._lru[t] for t in texts if t in self._lru}
+            for t in known:
+                self._lru.move_to_end(t)
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
+        if missing:
+            fresh = dict(zip(missing, self.embedder.embed(missing), strict=True))
+            known.update(fresh)
+            with self._lock:
+                self._lru.update(fresh)
+                while len(self._lru) > self.capacity:
+                    self._lru.popitem(last=False)
+        return [known[t] for t in texts]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import numpy as np
@@ -11,7 +12,7 @@ from api.services.cache import cache_key, normalise
 from api.services.chat import split_turns
 from api.services.ground import check, support
 from api.services.overlap import Overlap
-from core.embedding import FakeEmbedder
+from core.embedding import FakeEmbedder, Vectors
 from core.schema import Chunk, Hit, content_hash
 from core.settings import AnswerSettings
 from core.sparse import Bm25Encoder
@@ -123,3 +124,51 @@ def test_follow_up_resolution() -> None:
     standalone = "Where is the Lyon office located these days"
     assert split_turns([*turns, ("user", "Where is the Lyon office located?")])[1] == ""
     assert split_turns([("user", standalone)]) == (standalone, "")
+
+
+class CountingEmbedder(FakeEmbedder):
+    """FakeEmbedder that records every text it embeds."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[str] = []
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        self.seen += list(texts)
+        return super().embed(texts)
+
+
+def test_sentence_vectors_are_reused_and_bounded() -> None:
+    from api.services.answer import SentenceVectors
+
+    embedder = CountingEmbedder()
+    cache = SentenceVectors(embedder, capacity=3)
+    first = cache.embed(["a b", "c d", "a b"])
+    assert embedder.seen == ["a b", "c d"]  # each distinct text once
+    again = cache.embed(["c d", "e f"])
+    assert embedder.seen == ["a b", "c d", "e f"]  # only the unseen one
+    assert np.array_equal(again[0], first[1])
+    assert np.allclose(again[1], FakeEmbedder().embed(["e f"])[0])
+    cache.embed(["g h"])  # capacity 3: the least recently used ("a b") is evicted
+    cache.embed(["a b"])
+    assert embedder.seen[-1] == "a b"
+    off = SentenceVectors(CountingEmbedder(), capacity=0)
+    off.embed(["x y"])
+    off.embed(["x y"])
+    assert off.embedder.seen == ["x y", "x y"]  # type: ignore[attr-defined]
+
+
+def test_answers_are_the_same_with_and_without_the_sentence_cache() -> None:
+    hits = [
+        _hit("Laptops are replaced every four years. Ask the helpdesk for a new one.", cid="a"),
+        _hit("The helpdesk is open from nine to five on weekdays.", 0.8, cid="b"),
+    ]
+    question = "How often are laptops replaced?"
+    vector = FakeEmbedder().embed([question])[0]
+    drafts = []
+    for size in (0, 100):
+        answerer = ExtractiveAnswerer(
+            FakeEmbedder(), Overlap(BM25), AnswerSettings(sentence_cache=size)
+        )
+        drafts += [answerer.answer(question, hits, vector) for _ in range(2)]
+    assert all(d == drafts[0] for d in drafts) and not drafts[0].refused
