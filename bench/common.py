@@ -72,6 +72,42 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+class RssSampler:
+    """Samples /proc/self/status every 0.5 s: peak anonymous memory (heap, model weights)
+    and peak file-backed resident pages (the vector engine's memory-mapped files, which
+    the kernel can drop and re-read under pressure). Linux only; zeros elsewhere."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.peak = {"anon": 0.0, "file": 0.0}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        try:
+            status = Path("/proc/self/status").read_text()
+        except OSError:
+            return
+        for line in status.splitlines():
+            for key, name in (("RssAnon:", "anon"), ("RssFile:", "file")):
+                if line.startswith(key):
+                    mib = int(line.split()[1]) / 1024
+                    self.peak[name] = max(self.peak[name], mib)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.5):
+            self._sample()
+
+    def stop(self) -> dict[str, float]:
+        """Stop sampling; the peaks in MiB."""
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+        return {f"peak_rss_{k}_mib": round(v, 1) for k, v in self.peak.items()}
+
+
 def machine() -> dict[str, Any]:
     """Where the numbers were measured."""
     return {"cpu_count": os.cpu_count(), "platform": platform.platform(), "python": sys.version}

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import peak_rss_mib
+from bench.common import RssSampler, peak_rss_mib
 
 K = 10
 
@@ -84,10 +84,12 @@ def cairn(folder: Path, home: Path, backend: str) -> dict[str, Any]:
         embedders.append((emb, time.perf_counter() - t0))
         return emb
 
+    sampler = RssSampler()
     started = time.perf_counter()
     records, store = Records(settings.records_url), open_store(settings)
     report = Ingestor(settings, records, store, factory).run(folder)
     store.close()
+    split = sampler.stop()
     seconds = time.perf_counter() - started
     load = embedders[0][1] if embedders else 0.0
     return {
@@ -99,6 +101,7 @@ def cairn(folder: Path, home: Path, backend: str) -> dict[str, Any]:
         "chunks_written": report.chunks_written,
         "unchanged": report.count("unchanged"),
         "peak_rss_mib": peak_rss_mib(),
+        **split,
     }
 
 
