@@ -26,7 +26,7 @@ from typing import Any
 
 import httpx
 
-from api.server import free_port
+from api.server import free_port, wait_ready
 from bench.common import ROOT, save
 from eval.golden import load
 
@@ -102,13 +102,9 @@ def _serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/readyz", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.5)
+    if not wait_ready(url):
+        _stop(server)
+        raise RuntimeError("cairn serve did not become ready")
     return server, url
 
 

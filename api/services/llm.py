@@ -29,8 +29,8 @@ SYSTEM = (
 )
 
 
-class LlmAnswerer:
-    """Calls ``{base_url}/chat/completions``; parses sentences and their [n] markers."""
+class LlmClient:
+    """One OpenAI-compatible endpoint: ``{base_url}/chat/completions`` at temperature 0."""
 
     def __init__(self, cfg: LlmSettings, client: httpx.Client | None = None) -> None:
         if not cfg.base_url:
@@ -39,6 +39,28 @@ class LlmAnswerer:
         self.url = cfg.base_url.rstrip("/") + "/chat/completions"
         self.name = f"llm:{cfg.model}"
         self.client = client or httpx.Client(timeout=cfg.timeout_s)
+
+    def complete(self, messages: list[dict[str, str]]) -> str:
+        """One deterministic chat completion (temperature 0, fixed seed): the reply's text."""
+        body = {
+            "model": self.cfg.model,
+            "messages": messages,
+            "temperature": 0,
+            "seed": 0,
+            "max_tokens": self.cfg.max_tokens,
+        }
+        key = self.cfg.api_key
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        try:
+            response = self.client.post(self.url, json=body, headers=headers)
+            response.raise_for_status()
+            return str(response.json()["choices"][0]["message"]["content"]).strip()
+        except (httpx.HTTPError, KeyError, IndexError, TypeError, ValueError) as exc:
+            raise UpstreamError(f"the LLM endpoint failed: {exc}") from exc
+
+
+class LlmAnswerer(LlmClient):
+    """Drafts cited answers; parses sentences and their [n] markers."""
 
     def config(self) -> str:
         """What changes answers: part of the cache key."""
@@ -55,7 +77,7 @@ class LlmAnswerer:
 
     def answer(self, question: str, hits: list[Hit], query_vector: np.ndarray) -> Draft:
         """Ask the model; map each sentence's first [n] to hit n-1."""
-        content = complete(self.client, self.cfg, self.url, self.prompt(question, hits))
+        content = self.complete(self.prompt(question, hits))
         if not content or NOT_FOUND in content.upper():
             return Draft(refused=True, reason="the model found no answer in the sources")
         sentences = []
@@ -65,23 +87,3 @@ class LlmAnswerer:
             hit = int(cited[0]) - 1 if cited and 0 < int(cited[0]) <= len(hits) else None
             sentences.append(DraftSentence(text, hit))
         return Draft(sentences=sentences, evidence=1.0)
-
-
-def complete(
-    client: httpx.Client, cfg: LlmSettings, url: str, messages: list[dict[str, str]]
-) -> str:
-    """One deterministic chat completion (temperature 0, fixed seed): the reply's text."""
-    body = {
-        "model": cfg.model,
-        "messages": messages,
-        "temperature": 0,
-        "seed": 0,
-        "max_tokens": cfg.max_tokens,
-    }
-    headers = {"Authorization": f"Bearer {cfg.api_key}"} if cfg.api_key else {}
-    try:
-        response = client.post(url, json=body, headers=headers)
-        response.raise_for_status()
-        return str(response.json()["choices"][0]["message"]["content"]).strip()
-    except (httpx.HTTPError, KeyError, IndexError, TypeError, ValueError) as exc:
-        raise UpstreamError(f"the LLM endpoint failed: {exc}") from exc

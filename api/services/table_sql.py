@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import re
 
-import httpx
 import sqlglot
 from sqlglot import exp
 
-from api.services.llm import complete
-from core.errors import UpstreamError
+from api.services.llm import LlmClient
 from core.semantic import SemanticModel
-from core.settings import LlmSettings
 
 CANNOT = "CANNOT ANSWER"
 FENCE = re.compile(r"```(?:sql)?\s*(.*?)```", re.S | re.I)
@@ -30,16 +27,8 @@ RULES = (
 )
 
 
-class SqlWriter:
-    """Asks ``{base_url}/chat/completions`` for a SELECT (or None when it declines)."""
-
-    def __init__(self, cfg: LlmSettings, client: httpx.Client | None = None) -> None:
-        if not cfg.base_url:
-            raise UpstreamError("CAIRN_LLM__BASE_URL is not set")
-        self.cfg = cfg
-        self.url = cfg.base_url.rstrip("/") + "/chat/completions"
-        self.name = f"llm:{cfg.model}"
-        self.client = client or httpx.Client(timeout=cfg.timeout_s)
+class SqlWriter(LlmClient):
+    """Asks the LLM endpoint for a SELECT (or None when it declines)."""
 
     @staticmethod
     def schema(model: SemanticModel, groups: set[str]) -> str:
@@ -75,7 +64,7 @@ class SqlWriter:
             {"role": "system", "content": RULES},
             {"role": "user", "content": f"{self.schema(model, groups)}\n\nQuestion: {question}"},
         ]
-        content = complete(self.client, self.cfg, self.url, messages)
+        content = self.complete(messages)
         if not content or CANNOT in content.upper():
             return None
         fenced = FENCE.search(content)

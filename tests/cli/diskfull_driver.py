@@ -12,13 +12,12 @@ import random
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from api.server import free_port
+from api.server import free_port, wait_ready
 from tests.cli.helpers import cairn, cairn_env
 from tests.conftest import ROOT, SAMPLES
 
@@ -81,12 +80,7 @@ def main(work: Path) -> None:
         return f"{r.status_code} {r.json().get('answer', r.text)}"
 
     try:
-        for _ in range(300):
-            try:
-                if httpx.get(url + "/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
+        assert wait_ready(url, 60), "cairn serve did not become ready"
         out["answer_before"] = ask()
         _big_docs(corpus / "big", 400)
         filling = cairn(home, "ingest", str(corpus), **env)

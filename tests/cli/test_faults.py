@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.server import free_port
+from api.server import free_port, wait_ready
 from tests.cli.helpers import cairn, cairn_env
 from tests.conftest import ROOT
 
@@ -31,13 +31,8 @@ def _serve(home: Path) -> tuple[subprocess.Popen[bytes], str]:
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/readyz", timeout=1).status_code == 200:
-                return proc, url
-        except httpx.HTTPError:
-            time.sleep(0.2)
+    if wait_ready(url, 60):
+        return proc, url
     proc.kill()
     raise RuntimeError("server did not become ready")
 
