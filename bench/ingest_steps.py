@@ -66,7 +66,13 @@ def _settings(home: Path, backend: str) -> Any:
 def cairn(folder: Path, home: Path, backend: str) -> dict[str, Any]:
     """Cairn's ingest of the same folder (a second call on the same home = re-sync)."""
     # Library imports happen outside the timer, as on the naive side; model loads are timed.
+    # configure_unstructured first, as `cairn ingest` does: imported before it, spaCy's
+    # thinc pulls in torch (~350 MB of RSS) that Cairn's pipeline never loads.
     import llama_index.core.node_parser  # noqa: F401
+
+    from ingest.offline import configure_unstructured
+
+    configure_unstructured()
     import unstructured.partition.text  # noqa: F401
 
     import ingest.parse  # noqa: F401

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, defer, sessionmaker
 
 from core.errors import CairnError, RecordsUnavailable, VersionNotFound
 from core.tables import Base, EvalRun, IndexEvent, IndexVersion, ManifestRow, utcnow
@@ -137,11 +137,28 @@ class Records:
             return list(s.scalars(select(IndexEvent).order_by(IndexEvent.id.desc()).limit(limit)))
 
     # -- manifest ----------------------------------------------------------------------
-    def manifest(self, version: int) -> dict[str, ManifestRow]:
-        """Manifest rows of a version by path."""
+    def manifest(self, version: int, with_text: bool = True) -> dict[str, ManifestRow]:
+        """Manifest rows of a version by path.
+
+        ``with_text=False`` leaves out each document's parsed text (reading it raises):
+        what ingest and listings need, at a fraction of the memory on large corpora.
+        """
+        query = select(ManifestRow).where(ManifestRow.version == version)
+        if not with_text:
+            query = query.options(defer(ManifestRow.text, raiseload=True))
         with self.session() as s:
-            rows = s.scalars(select(ManifestRow).where(ManifestRow.version == version))
-            return {r.path: r for r in rows}
+            return {r.path: r for r in s.scalars(query)}
+
+    def near_empty(self, version: int, min_chars: int) -> list[str]:
+        """Paths of parsed documents with fewer than ``min_chars`` characters of text,
+        streamed so that no more than a batch of texts is in memory at once."""
+        query = (
+            select(ManifestRow.path, ManifestRow.text)
+            .where(ManifestRow.version == version, ManifestRow.status.in_(("ok", "empty")))
+            .execution_options(yield_per=500)
+        )
+        with self.session() as s:
+            return sorted(path for path, text in s.execute(query) if len(text.strip()) < min_chars)
 
     def save_rows(self, version: int, rows: list[ManifestRow], removed: list[str]) -> None:
         """Replace the rows for these paths (one transaction) and drop removed paths."""

@@ -173,7 +173,7 @@ def run(services: Services, cases: list[GoldenCase], repeats: int = 20) -> dict[
     services.ask.cache = NoCache()
     services.ask.audit = False
     version = services.ask.live()
-    manifest = services.records.manifest(version.version)
+    manifest = services.records.manifest(version.version, with_text=False)
     doc_groups = {path: list(row.groups) for path, row in manifest.items()}
     results = [run_case(services, c, doc_groups, version.collection) for c in cases]
     summary = aggregate(results)

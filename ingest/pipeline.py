@@ -84,7 +84,7 @@ class Ingestor:
         files = walk(root)
         row = self._target_version(root, rebuild)
         report = IngestReport(version=row.version, collection=row.collection, root=str(root))
-        manifest = self.records.manifest(row.version)
+        manifest = self.records.manifest(row.version, with_text=False)
         self.progress.start(len(files))
         batch: list[Pending] = []
         seen: set[str] = set()
@@ -284,7 +284,7 @@ class Ingestor:
             report.changed = True
 
     def _finish(self, version: IndexVersion, report: IngestReport) -> None:
-        manifest = self.records.manifest(version.version)
+        manifest = self.records.manifest(version.version, with_text=False)
         if self.store.has_collection(version.collection):
             expected = {cid for row in manifest.values() for cid in row.chunk_ids}
             orphans = self.store.ids(version.collection) - expected
@@ -310,7 +310,8 @@ class Ingestor:
             report.approved_expired = review.expire_stale(
                 self.records, self.store, version.collection
             )
-        report.finish(manifest, self.settings.ingest.min_chars)
+        min_chars = self.settings.ingest.min_chars
+        report.finish(manifest, self.records.near_empty(version.version, min_chars))
 
 
 def _allocated(folder: Path) -> int:

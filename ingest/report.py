@@ -65,15 +65,15 @@ class IngestReport:
         """Chunks embedded and stored in this run."""
         return sum(f.chunks for f in self.files if f.action in ("added", "updated"))
 
-    def finish(self, manifest: dict[str, ManifestRow], min_chars: int = 40) -> None:
-        """Derive the corpus-wide data-quality findings from the final manifest."""
+    def finish(self, manifest: dict[str, ManifestRow], near_empty: list[str]) -> None:
+        """Derive the corpus-wide data-quality findings from the final manifest (rows
+        without their text) and the paths of near-empty documents."""
         by_hash: dict[str, list[str]] = defaultdict(list)
+        self.near_empty = list(near_empty)
         for path, row in sorted(manifest.items()):
             if row.status not in ("ok", "empty"):
                 continue
             by_hash[row.doc_hash].append(path)
-            if len(row.text.strip()) < min_chars:
-                self.near_empty.append(path)
             if row.access_defaulted:
                 self.no_access_rule.append(path)
         self.duplicates = [paths for paths in by_hash.values() if len(paths) > 1]

@@ -21,7 +21,7 @@ router = APIRouter(prefix="/admin", tags=["admin"])
 def sources(_: AdminDep, services: ServicesDep) -> dict[str, Any]:
     """Every file of the live index version with its status, chunks and failure reason."""
     version = services.ask.live()
-    rows = services.records.manifest(version.version)
+    rows = services.records.manifest(version.version, with_text=False)
     files = [
         {
             "path": row.path,

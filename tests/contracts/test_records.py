@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy.exc import SQLAlchemyError
 
 from core.errors import VersionNotFound
 from core.records import ManifestRow, Records
@@ -47,6 +48,18 @@ def test_manifest_rows_replace_and_remove(records: Records) -> None:
     assert set(manifest) == {"a.md"}
     assert manifest["a.md"].chunk_ids == ["4"]
     assert records.document(v, "id-a.md") is not None
+
+
+def test_manifest_without_text_and_near_empty(records: Records) -> None:
+    v = _version(records)
+    short, long = _row("short.md", ["1"]), _row("long.md", ["2"])
+    short.text, long.text = "  \n tiny \n  ", "x" * 100
+    records.save_rows(v, [short, long], removed=[])
+    light = records.manifest(v, with_text=False)
+    assert light["long.md"].chunk_ids == ["2"]
+    with pytest.raises(SQLAlchemyError):
+        _ = light["long.md"].text  # not loaded: large corpora keep texts out of memory
+    assert records.near_empty(v, 40) == ["short.md"]
 
 
 def test_manifest_is_per_version(records: Records) -> None:
