@@ -81,7 +81,7 @@ def postgres_url() -> Iterator[str]:
     if not _postgres_available():
         pytest.skip(f"no Postgres at {PG_BASE} (set CAIRN_TEST_POSTGRES)")
     schema = f"cairn_test_{uuid.uuid4().hex[:10]}"
-    engine = sqlalchemy.create_engine(PG_BASE)
+    engine = sqlalchemy.create_engine(PG_BASE, pool_pre_ping=True)  # survives a restart test
     with engine.begin() as conn:
         conn.execute(sqlalchemy.text(f"CREATE SCHEMA {schema}"))
     yield f"{PG_BASE}?options=-csearch_path%3D{schema}"

@@ -11,7 +11,10 @@ returned: none lost, none duplicated.
 from __future__ import annotations
 
 import contextlib
+import os
+import shutil
 import socket
+import subprocess
 import threading
 import time
 from collections import Counter
@@ -159,3 +162,69 @@ def test_postgres_restart_while_serving(
     assert len(ids) == len(set(ids))  # nothing duplicated
     assert set(answered) <= set(ids)  # every answer the API returned was audited
     assert len(ids) - len(answered) <= statuses[503]  # at most a 503'd request's own row
+
+
+def _restart_command(postgres_url: str) -> list[str] | None:
+    """`pg_ctlcluster VER NAME restart` for the local cluster serving the test database,
+    where this user may run it (root on a Debian-style install); None elsewhere."""
+    port = urlsplit(postgres_url).port or 5432
+    if os.geteuid() != 0 or shutil.which("pg_lsclusters") is None:
+        return None
+    listing = subprocess.run(["pg_lsclusters", "--no-header"], capture_output=True, text=True)
+    for line in listing.stdout.splitlines():
+        version, name, cluster_port, status, *_ = line.split()
+        if int(cluster_port) == port and status == "online":
+            return ["pg_ctlcluster", version, name, "restart"]
+    return None
+
+
+def test_real_postgres_restart_while_serving(
+    tmp_path: Path, corpus: Path, postgres_url: str
+) -> None:
+    """The same, with the real server restarted (pg_ctlcluster) under three clients."""
+    command = _restart_command(postgres_url)
+    if command is None:
+        pytest.skip("restarting the local Postgres needs root and pg_ctlcluster")
+    direct = sqlalchemy.create_engine(postgres_url, pool_pre_ping=True)
+    Base.metadata.drop_all(direct)
+    settings = prepare(tmp_path, corpus, postgres_url, api={"rate_limit_per_minute": 0})
+    answered: list[str] = []
+    statuses: Counter[int] = Counter()
+    try:
+        with running_api(settings) as api, api.client(api.user_key) as http:
+
+            def ask(i: int) -> int:
+                r = http.post("/ask", json={"question": f"Who approves VPN access? ({i})"})
+                statuses[r.status_code] += 1
+                if r.status_code == 200:
+                    answered.append(r.json()["answer_id"])
+                return r.status_code
+
+            assert ask(0) == 200
+            stop = threading.Event()
+
+            def hammer(offset: int) -> None:
+                i = offset
+                while not stop.is_set():
+                    ask(i)
+                    i += 1
+
+            workers = [threading.Thread(target=hammer, args=(1000 * (k + 1),)) for k in range(3)]
+            for w in workers:
+                w.start()
+            time.sleep(0.5)
+            subprocess.run(command, check=True, capture_output=True, timeout=120)
+            time.sleep(0.5)
+            stop.set()
+            for w in workers:
+                w.join()
+            assert ask(9999) == 200  # the first request after the restart
+        print("real restart statuses", dict(statuses))
+        assert set(statuses) <= {200, 503}, statuses
+        with direct.connect() as conn:
+            ids = [row[0] for row in conn.exec_driver_sql("SELECT id FROM answers")]
+        assert len(ids) == len(set(ids)) and set(answered) <= set(ids)
+        assert len(ids) - len(answered) <= statuses[503]
+    finally:
+        Base.metadata.drop_all(direct)
+        direct.dispose()
