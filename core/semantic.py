@@ -98,11 +98,13 @@ class SemanticModel(BaseModel):
                     f"metric {name}: unknown columns {sorted(used - set(table.columns))}"
                 )
         for join in model.joins:
-            for side in join.split("="):
-                table_name, _, column = side.strip().partition(".")
-                known = model.tables.get(table_name)
-                if known is None or column not in known.columns or join.count("=") != 1:
-                    raise ConfigError(f"join {join!r}: use table.column = table.column")
+            sides = [side.strip().partition(".") for side in join.split("=")]
+            known = [model.tables.get(t) for t, _, _ in sides]
+            if len(sides) != 2 or any(
+                table is None or c not in table.columns
+                for table, (_, _, c) in zip(known, sides, strict=True)
+            ):
+                raise ConfigError(f"join {join!r}: use table.column = table.column")
         return model
 
 
@@ -285,13 +287,14 @@ def to_sql(model: SemanticModel, p: Plan) -> str:
     """The SELECT for a plan, built as a sqlglot expression (values are literals, quoted)."""
     metric = model.metrics[p.metric]
     value = sqlglot.parse_one(metric.sql, read="duckdb").as_("value")
+    keys: list[exp.Expr | str] = list(p.group_by)
     bucket = None
     if p.grain is not None:
         unit, column = p.grain
         truncated = sqlglot.parse_one(f"DATE_TRUNC('{unit}', {column})", read="duckdb")
         bucket = exp.cast(truncated, "DATE")  # a date on every engine, not a timestamp
-    keys = [bucket.as_(p.grain[0]) if bucket is not None and p.grain else None, *p.group_by]
-    query = exp.select(*[k for k in keys if k is not None], value).from_(metric.table)
+        keys.insert(0, bucket.as_(unit))
+    query = exp.select(*keys, value).from_(metric.table)
     for column, literal in p.filters.items():
         query = query.where(exp.EQ(this=exp.column(column), expression=exp.Literal.string(literal)))
     if p.period is not None:
