@@ -70,13 +70,14 @@ class TableService:
         except BadRequest as exc:
             return refused(str(exc))
         text = self._sentence(p, rows) if p is not None else _rows_sentence(columns, rows)
+        ran = sql if p is not None else tree.sql(dialect="duckdb")  # the LIMIT may be lowered
         tables = sorted({t.name for t in tree.find_all(exp.Table)})
-        citations = [self._cite(i + 1, name, sql, p) for i, name in enumerate(tables)]
+        citations = [self._cite(i + 1, name, ran, p) for i, name in enumerate(tables)]
         result = _answer(question, version, revision, answerer, refused=False)
         result.answer = f"{text} {''.join(f'[{c.n}]' for c in citations)}"
         result.citations = citations
         result.table = {
-            "sql": tree.sql(dialect="duckdb") if p is None else sql,
+            "sql": ran,
             "columns": columns,
             "rows": [list(r) for r in rows],
             "source": ", ".join(c.source for c in citations),
