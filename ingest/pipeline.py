@@ -284,15 +284,15 @@ class Ingestor:
             report.changed = True
 
     def _finish(self, version: IndexVersion, report: IngestReport) -> None:
-        manifest = self.records.manifest(version.version, with_text=False)
+        rows = self.records.manifest_summary(version.version)
         if self.store.has_collection(version.collection):
-            expected = {cid for row in manifest.values() for cid in row.chunk_ids}
+            expected = {cid for row in rows for cid in row.chunk_ids}
             orphans = self.store.ids(version.collection) - expected
             self.store.delete(version.collection, orphans)  # left by an interrupted run
             report.orphans_removed = len(orphans)
             report.chunks_total = self.store.count(version.collection)
         corpus = hashlib.sha256(
-            "\n".join(f"{p}:{r.fingerprint}" for p, r in sorted(manifest.items())).encode()
+            "\n".join(f"{r.path}:{r.fingerprint}" for r in sorted(rows)).encode()
         ).hexdigest()
         fields: dict[str, object] = {"corpus_hash": corpus}
         if version.status == "building" and self.store.has_collection(version.collection):
@@ -311,7 +311,7 @@ class Ingestor:
                 self.records, self.store, version.collection
             )
         min_chars = self.settings.ingest.min_chars
-        report.finish(manifest, self.records.near_empty(version.version, min_chars))
+        report.finish(rows, self.records.near_empty(version.version, min_chars))
 
 
 def _allocated(folder: Path) -> int:

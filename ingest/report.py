@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from core.records import ManifestRow
+from core.records import ManifestRow, ManifestSummary
 
 
 @dataclass
@@ -65,17 +65,17 @@ class IngestReport:
         """Chunks embedded and stored in this run."""
         return sum(f.chunks for f in self.files if f.action in ("added", "updated"))
 
-    def finish(self, manifest: dict[str, ManifestRow], near_empty: list[str]) -> None:
+    def finish(self, manifest: list[ManifestSummary], near_empty: list[str]) -> None:
         """Derive the corpus-wide data-quality findings from the final manifest (rows
         without their text) and the paths of near-empty documents."""
         by_hash: dict[str, list[str]] = defaultdict(list)
         self.near_empty = list(near_empty)
-        for path, row in sorted(manifest.items()):
+        for row in sorted(manifest):
             if row.status not in ("ok", "empty"):
                 continue
-            by_hash[row.doc_hash].append(path)
+            by_hash[row.doc_hash].append(row.path)
             if row.access_defaulted:
-                self.no_access_rule.append(path)
+                self.no_access_rule.append(row.path)
         self.duplicates = [paths for paths in by_hash.values() if len(paths) > 1]
 
     def to_dict(self) -> dict[str, Any]:
