@@ -49,7 +49,7 @@ def rate(step: dict[str, Any], exclude_model: bool = False) -> float:
 
 
 def rss_only(contexts: list[str], n: int) -> None:
-    """Peak RSS of Cairn's ingest at scale (written to bench/results/ingest_rss.json)."""
+    """Peak RSS of Cairn's ingest at scale (written to bench/results/ingest_rss_N.json)."""
     work = Path(tempfile.mkdtemp(prefix="cairn-rss-"))
     try:
         passages = variants(contexts, n)
@@ -60,7 +60,7 @@ def rss_only(contexts: list[str], n: int) -> None:
         shutil.rmtree(home / "vectors")
         (home / "records.db").unlink()
         step = run_child([STEPS, "cairn", str(work / "corpus"), str(home), "auto"])
-        path = save("ingest_rss", {"passages": n, "cairn": step})
+        path = save(f"ingest_rss_{n}", {"passages": n, "cairn": step})
         print(json.dumps(step, indent=2))
         print(f"wrote {path}")
     finally:
