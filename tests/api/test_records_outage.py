@@ -19,6 +19,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -104,64 +105,81 @@ def proxied_postgres(postgres_url: str) -> Iterator[tuple[str, Proxy]]:
     direct.dispose()
 
 
+class Askers:
+    """Asks over one client, from the test thread and from background threads, and
+    keeps the statuses and the ids of the answers returned."""
+
+    def __init__(self, http: httpx.Client, question: str) -> None:
+        self.http, self.question = http, question
+        self.answered: list[str] = []
+        self.statuses: Counter[int] = Counter()
+
+    def ask(self, i: int) -> httpx.Response:
+        r = self.http.post("/ask", json={"question": f"{self.question} ({i})"})
+        self.statuses[r.status_code] += 1
+        if r.status_code == 200:
+            self.answered.append(r.json()["answer_id"])
+        return r
+
+    @contextmanager
+    def hammering(self, clients: int = 3) -> Iterator[None]:
+        """``clients`` threads ask distinct questions until the block ends."""
+        stop = threading.Event()
+
+        def hammer(i: int) -> None:
+            while not stop.is_set():
+                self.ask(i)
+                i += 1
+
+        workers = [threading.Thread(target=hammer, args=(1000 * (k + 1),)) for k in range(clients)]
+        for w in workers:
+            w.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            for w in workers:
+                w.join()
+
+    def check_audit(self, postgres_url: str) -> None:
+        """Only 200s and clean 503s; exactly one audit row per answer returned."""
+        assert set(self.statuses) <= {200, 503}, self.statuses
+        engine = sqlalchemy.create_engine(postgres_url, pool_pre_ping=True)
+        with engine.connect() as conn:
+            ids = [row[0] for row in conn.exec_driver_sql("SELECT id FROM answers")]
+        engine.dispose()
+        assert len(ids) == len(set(ids))  # nothing duplicated
+        assert set(self.answered) <= set(ids)  # every answer the API returned was audited
+        assert len(ids) - len(self.answered) <= self.statuses[503]  # a 503'd request's row
+
+
 def test_postgres_restart_while_serving(
     tmp_path: Path, corpus: Path, postgres_url: str, proxied_postgres: tuple[str, Proxy]
 ) -> None:
     url, proxy = proxied_postgres
     settings = prepare(tmp_path, corpus, url, api={"rate_limit_per_minute": 0})
-    answered: list[str] = []
-    statuses: Counter[int] = Counter()
     with running_api(settings) as api, api.client(api.user_key) as http:
-
-        def ask(i: int) -> httpx.Response:
-            r = http.post("/ask", json={"question": f"How do I request VPN access? ({i})"})
-            statuses[r.status_code] += 1
-            if r.status_code == 200:
-                answered.append(r.json()["answer_id"])
-            return r
-
-        assert all(ask(i).status_code == 200 for i in range(3))
+        askers = Askers(http, "How do I request VPN access?")
+        assert all(askers.ask(i).status_code == 200 for i in range(3))
         proxy.down()
-        during = ask(100)
+        during = askers.ask(100)
         assert during.status_code == 503, during.text
         assert during.headers["content-type"] == "application/problem+json"
         assert during.json()["title"] == "Records Unavailable" and during.headers["Retry-After"]
         assert http.get("/readyz").status_code == 503
         proxy.up()
-        after = ask(200)
+        after = askers.ask(200)
         assert after.status_code == 200, after.text  # the first request after the restart
-
-        # Restarts while clients keep asking: only 200s and clean 503s.
-        stop = threading.Event()
-
-        def hammer(offset: int) -> None:
-            i = offset
-            while not stop.is_set():
-                ask(i)
-                i += 1
-
-        workers = [threading.Thread(target=hammer, args=(1000 * (k + 1),)) for k in range(3)]
-        for w in workers:
-            w.start()
-        for _ in range(4):
+        with askers.hammering():  # restarts while clients keep asking
+            for _ in range(4):
+                time.sleep(1.0)
+                proxy.down()
+                time.sleep(0.5)
+                proxy.up()
             time.sleep(1.0)
-            proxy.down()
-            time.sleep(0.5)
-            proxy.up()
-        time.sleep(1.0)
-        stop.set()
-        for w in workers:
-            w.join()
-        assert ask(9999).status_code == 200
-    assert set(statuses) <= {200, 503}, statuses
-    assert statuses[503] >= 2 and statuses[200] >= 10, statuses
-    engine = sqlalchemy.create_engine(postgres_url)
-    with engine.connect() as conn:
-        ids = [row[0] for row in conn.exec_driver_sql("SELECT id FROM answers")]
-    engine.dispose()
-    assert len(ids) == len(set(ids))  # nothing duplicated
-    assert set(answered) <= set(ids)  # every answer the API returned was audited
-    assert len(ids) - len(answered) <= statuses[503]  # at most a 503'd request's own row
+        assert askers.ask(9999).status_code == 200
+    assert askers.statuses[503] >= 2 and askers.statuses[200] >= 10, askers.statuses
+    askers.check_audit(postgres_url)
 
 
 def _restart_command(postgres_url: str) -> list[str] | None:
@@ -188,43 +206,16 @@ def test_real_postgres_restart_while_serving(
     direct = sqlalchemy.create_engine(postgres_url, pool_pre_ping=True)
     Base.metadata.drop_all(direct)
     settings = prepare(tmp_path, corpus, postgres_url, api={"rate_limit_per_minute": 0})
-    answered: list[str] = []
-    statuses: Counter[int] = Counter()
     try:
         with running_api(settings) as api, api.client(api.user_key) as http:
-
-            def ask(i: int) -> int:
-                r = http.post("/ask", json={"question": f"Who approves VPN access? ({i})"})
-                statuses[r.status_code] += 1
-                if r.status_code == 200:
-                    answered.append(r.json()["answer_id"])
-                return r.status_code
-
-            assert ask(0) == 200
-            stop = threading.Event()
-
-            def hammer(offset: int) -> None:
-                i = offset
-                while not stop.is_set():
-                    ask(i)
-                    i += 1
-
-            workers = [threading.Thread(target=hammer, args=(1000 * (k + 1),)) for k in range(3)]
-            for w in workers:
-                w.start()
-            time.sleep(0.5)
-            subprocess.run(command, check=True, capture_output=True, timeout=120)
-            time.sleep(0.5)
-            stop.set()
-            for w in workers:
-                w.join()
-            assert ask(9999) == 200  # the first request after the restart
-        print("real restart statuses", dict(statuses))
-        assert set(statuses) <= {200, 503}, statuses
-        with direct.connect() as conn:
-            ids = [row[0] for row in conn.exec_driver_sql("SELECT id FROM answers")]
-        assert len(ids) == len(set(ids)) and set(answered) <= set(ids)
-        assert len(ids) - len(answered) <= statuses[503]
+            askers = Askers(http, "Who approves VPN access?")
+            assert askers.ask(0).status_code == 200
+            with askers.hammering():
+                time.sleep(0.5)
+                subprocess.run(command, check=True, capture_output=True, timeout=120)
+                time.sleep(0.5)
+            assert askers.ask(9999).status_code == 200  # the first request after the restart
+        askers.check_audit(postgres_url)
     finally:
         Base.metadata.drop_all(direct)
         direct.dispose()
