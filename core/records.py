@@ -31,9 +31,19 @@ __all__ = [
 ]
 
 
-def _normalise_url(url: str) -> str:
-    if url.startswith("postgresql://") or url.startswith("postgres://"):
-        return "postgresql+psycopg://" + url.split("://", 1)[1]
+DRIVERS = {
+    "postgresql://": "postgresql+psycopg://",
+    "postgres://": "postgresql+psycopg://",
+    "mysql://": "mysql+pymysql://",
+    "mariadb://": "mariadb+pymysql://",
+}
+
+
+def driver_url(url: str) -> str:
+    """``postgresql://`` / ``mysql://`` / ``mariadb://`` with the driver Cairn installs."""
+    for prefix, driver in DRIVERS.items():
+        if url.startswith(prefix):
+            return driver + url[len(prefix) :]
     return url
 
 
@@ -60,7 +70,7 @@ class Records:
     """Session factory + the queries the rest of Cairn needs."""
 
     def __init__(self, url: str, connect_args: dict[str, Any] | None = None) -> None:
-        url = _normalise_url(url)
+        url = driver_url(url)
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         args = dict(connect_args or {})

@@ -19,24 +19,11 @@ import sqlalchemy
 from sqlglot import exp
 
 from core.errors import BadRequest, ConfigError
+from core.records import driver_url
 from core.semantic import SemanticModel
 
 TIMEOUT_S = 5.0
-DRIVERS = {
-    "postgresql://": "postgresql+psycopg://",
-    "postgres://": "postgresql+psycopg://",
-    "mysql://": "mysql+pymysql://",
-    "mariadb://": "mariadb+pymysql://",
-}
 SQLGLOT_DIALECT = {"postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql"}
-
-
-def driver_url(url: str) -> str:
-    """``postgresql://`` / ``mysql://`` / ``mariadb://`` with the driver Cairn installs."""
-    for prefix, driver in DRIVERS.items():
-        if url.startswith(prefix):
-            return driver + url[len(prefix) :]
-    return url
 
 
 def database_engine(url: str, timeout_s: float = TIMEOUT_S) -> sqlalchemy.Engine:
@@ -76,29 +63,27 @@ class TableRunner:
         self.timeout_s = timeout_s
         self._duck = duckdb.connect(":memory:")
         self._engines: dict[str, sqlalchemy.Engine] = {}
-        files: list[str] = []
+        files: dict[str, str] = {}  # table → absolute path
         for name, table in model.tables.items():
             if table.file:
                 path = (model.root / table.file).resolve()
                 if not path.exists():
                     raise ConfigError(f"table {name}: {path} not found")
-                files.append(path.as_posix())
-            elif not table.database_url:
-                raise ConfigError(f"table {name}: give file or database_url")
-        quoted = ", ".join(exp.Literal.string(f).sql(dialect="duckdb") for f in files)
-        self._duck.execute(f"SET allowed_paths = [{quoted}]")
-        for name, table in model.tables.items():
-            if table.file:
-                file = (model.root / table.file).resolve().as_posix()
-                reader = "read_parquet" if file.endswith(".parquet") else "read_csv_auto"
-                try:
-                    view = exp.to_identifier(name, quoted=True).sql(dialect="duckdb")
-                    literal = exp.Literal.string(file).sql(dialect="duckdb")
-                    self._duck.execute(f"CREATE VIEW {view} AS SELECT * FROM {reader}({literal})")
-                except duckdb.Error as exc:
-                    raise ConfigError(f"table {name}: {file} cannot be read: {exc}") from exc
+                files[name] = path.as_posix()
             elif table.database_url:
                 self._engines[name] = database_engine(table.database_url, timeout_s)
+            else:
+                raise ConfigError(f"table {name}: give file or database_url")
+        quoted = ", ".join(exp.Literal.string(f).sql(dialect="duckdb") for f in files.values())
+        self._duck.execute(f"SET allowed_paths = [{quoted}]")
+        for name, file in files.items():
+            reader = "read_parquet" if file.endswith(".parquet") else "read_csv_auto"
+            view = exp.to_identifier(name, quoted=True).sql(dialect="duckdb")
+            literal = exp.Literal.string(file).sql(dialect="duckdb")
+            try:
+                self._duck.execute(f"CREATE VIEW {view} AS SELECT * FROM {reader}({literal})")
+            except duckdb.Error as exc:
+                raise ConfigError(f"table {name}: {file} cannot be read: {exc}") from exc
         self._duck.execute("SET enable_external_access = false")
         self._duck.execute("SET lock_configuration = true")
 

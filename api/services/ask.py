@@ -92,18 +92,10 @@ class AskService:
             else None
         )
         if structured is not None:
-            structured.answer_id = str(uuid.uuid4())
-            structured.latency_ms = round((time.perf_counter() - started) * 1000, 2)
-            if self.audit:
-                self._audit(structured, principal)
-            return structured
+            return self._issue(structured, principal, started)
         reviewed, vector = self._reviewed(question, context, principal, version)
         if reviewed is not None:
-            reviewed.answer_id = str(uuid.uuid4())
-            reviewed.latency_ms = round((time.perf_counter() - started) * 1000, 2)
-            if self.audit:
-                self._audit(reviewed, principal)
-            return reviewed
+            return self._issue(reviewed, principal, started)
         key = cache_key(
             f"{context}\n{question}",
             groups,
@@ -119,14 +111,20 @@ class AskService:
             answer, top = self._compute(question, context, principal, version, vector)
             self.cache.put(key, answer.model_dump_json())
             self.observe(answer, top)
+        self._issue(answer, principal, started)
+        low = not answer.refused and answer.confidence < self.settings.answer.review_below
+        if self.audit and low:
+            review.enqueue(
+                self.records, question, principal.groups, "low_confidence", answer.answer_id
+            )
+        return answer
+
+    def _issue(self, answer: Answer, principal: Principal, started: float) -> Answer:
+        """Give the answer its id and latency, and audit it (unless auditing is off)."""
         answer.answer_id = str(uuid.uuid4())
         answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
         if self.audit:
             self._audit(answer, principal)
-            if not answer.refused and answer.confidence < self.settings.answer.review_below:
-                review.enqueue(
-                    self.records, question, principal.groups, "low_confidence", answer.answer_id
-                )
         return answer
 
     def _reviewed(

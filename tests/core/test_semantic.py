@@ -13,8 +13,9 @@ import sqlglot
 import yaml
 
 from core.errors import AccessDenied, BadRequest, ConfigError
+from core.records import driver_url
 from core.semantic import SemanticModel, plan, to_sql, validate
-from core.semantic_run import TableRunner, driver_url
+from core.semantic_run import TableRunner
 from tests.conftest import ROOT
 
 MODEL = ROOT / "samples" / "tables" / "semantic.yaml"
