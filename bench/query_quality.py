@@ -1,7 +1,9 @@
 """Retrieval and abstention quality on SQuAD2-dev (used by bench/query.py).
 
-Two disjoint samples: *tune* (seed 1) picks the abstention threshold at <= 10 % false
-abstention; *eval* (seed 0: 1,000 answerable + 500 unanswerable) is what we report.
+*eval* (seed 0: 1,000 answerable + 500 unanswerable) is what we report. *tune* (seed 1,
+disjoint from eval) chose the fusion and rerank weights. The answerability model and its
+threshold (``min_confidence``'s default) were fitted by bench/fit_answerability.py on
+every SQuAD2-dev question outside eval, so eval stays unseen.
 Gold for an answerable question = its own paragraph (one .txt file per paragraph).
 """
 
@@ -73,38 +75,28 @@ def retrieval(services: Services, collection: str, answerable: list[Any]) -> dic
     return {name: _metrics(r, gold) for name, r in runs.items()}
 
 
-def confidences(services: Services, questions: list[str]) -> list[float]:
-    """The confidence /ask computes before its refusal threshold (0 = answerer refused)."""
-    ask = services.ask
-    version = ask.live()
+def asked(services: Services, questions: list[str]) -> list[tuple[bool, float]]:
+    """(refused, confidence) from the real /ask path (audit off: synthetic caller)."""
+    services.ask.audit = False
     out = []
     for q in questions:
-        r = services.retriever.search(
-            q, PRINCIPAL, version.collection, services.settings.answer.top_k
-        )
-        draft = ask.answerer.answer(q, r.hits, r.query_vector)
-        out.append(0.0 if draft.refused or not r.hits else draft.evidence)
+        answer = services.ask.ask(q, PRINCIPAL)
+        out.append((answer.refused, answer.confidence))
     return out
 
 
 def abstention(services: Services, data: dict[str, tuple[list[Any], list[str]]]) -> dict[str, Any]:
-    """Abstention on unanswerables vs false abstention on answerables, two thresholds."""
-    conf = {
-        name: (confidences(services, [q for q, _ in a]), confidences(services, u))
-        for name, (a, u) in data.items()
-    }
-    tuned = float(np.quantile(conf["tune"][0], 0.10))
-    default = services.settings.answer.min_confidence
-    ev_a, ev_u = (np.array(x) for x in conf["eval"])
-    result: dict[str, Any] = {}
-    for label, threshold in (("default_threshold", default), ("tuned_threshold_10pct", tuned)):
-        result[label] = {
-            "threshold": round(threshold, 4),
-            "abstain_on_unanswerable": round(float((ev_u < threshold).mean()), 4),
-            "false_abstention_on_answerable": round(float((ev_a < threshold).mean()), 4),
-        }
+    """How often /ask refuses unanswerables vs answerables, at the shipped threshold
+    (``min_confidence``'s default, fitted without the eval sample)."""
+    ev_a, ev_u = (
+        np.array(asked(services, qs)) for qs in ([q for q, _ in data["eval"][0]], data["eval"][1])
+    )
     from sklearn.metrics import roc_auc_score
 
     labels = np.r_[np.ones(len(ev_a)), np.zeros(len(ev_u))]
-    result["auroc"] = round(float(roc_auc_score(labels, np.r_[ev_a, ev_u])), 4)
-    return result
+    return {
+        "threshold": round(services.settings.answer.min_confidence, 4),
+        "abstain_on_unanswerable": round(float(ev_u[:, 0].mean()), 4),
+        "false_abstention_on_answerable": round(float(ev_a[:, 0].mean()), 4),
+        "auroc": round(float(roc_auc_score(labels, np.r_[ev_a[:, 1], ev_u[:, 1]])), 4),
+    }

@@ -4,6 +4,8 @@ It scores every sentence of the top chunks by how many of the question's terms i
 contains (stemmed BM25 terms, so "vacations" matches "vacation") and by the chunk's rank,
 re-scores the best few by embedding similarity to the question, and returns the best
 sentence plus the close runners-up from at most two chunks, in document order.
+Its ``evidence`` (does the passage answer at all?) comes from the fitted answerability
+model in ``answerability.py``.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from api.services.answerability import Evidence, Model, features
 from api.services.drafts import Draft, DraftSentence
 from api.services.overlap import Overlap
 from core.embedding import Embedder
@@ -44,15 +47,25 @@ class ExtractiveAnswerer:
 
     name = "extractive"
 
-    def __init__(self, embedder: Embedder, overlap: Overlap, cfg: AnswerSettings) -> None:
+    def __init__(
+        self,
+        embedder: Embedder,
+        overlap: Overlap,
+        cfg: AnswerSettings,
+        model: Model | None = None,
+    ) -> None:
         self.embedder = embedder
         self.overlap = overlap
         self.cfg = cfg
+        self.model = model or Model.load()
         self.vectors = SentenceVectors(embedder, cfg.sentence_cache)
 
     def config(self) -> str:
         """What changes answers: part of the cache key."""
-        return f"extractive:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
+        return (
+            f"extractive:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
+            f":answerability={self.model.digest()}"
+        )
 
     def answer(self, question: str, hits: list[Hit], query_vector: np.ndarray) -> Draft:
         """Pick sentences and estimate how well they answer (``evidence``, 0..1)."""
@@ -76,13 +89,29 @@ class ExtractiveAnswerer:
                 chosen.append(cand)
                 chunks.add(cand.hit)
         chosen.sort(key=lambda c: (c.hit != best.hit, c.hit, c.start))  # best chunk first
-        # Evidence that the passage answers: the retrieval score of the best chunk and the
-        # best sentence's similarity to the question. On SQuAD2-dev this separates
-        # answerable from unanswerable questions better than either alone (bench/query.py).
-        evidence = 0.5 * min(hits[0].score, 1.0) + 0.5 * best.similarity
+        values = features(self._evidence(question, q_terms, best, hits))
         return Draft(
             sentences=[DraftSentence(c.text, c.hit, c.start) for c in chosen],
-            evidence=round(max(0.0, min(1.0, evidence)), 4),
+            evidence=round(self.model.score(values), 4),
+            features=values,
+        )
+
+    def _evidence(
+        self, question: str, q_terms: frozenset[int], best: Candidate, hits: list[Hit]
+    ) -> Evidence:
+        chunk = hits[best.hit].chunk.text
+        return Evidence(
+            question=question,
+            q_terms=q_terms,
+            sentence=best.text,
+            sentence_terms=self.overlap.terms(best.text),
+            sentence_coverage=best.overlap,
+            chunk=chunk,
+            chunk_terms=self.overlap.terms(chunk),
+            all_terms=set().union(*(self.overlap.terms(h.chunk.text) for h in hits)),
+            similarity=best.similarity,
+            scores=[h.score for h in hits],
+            best_rank=best.hit,
         )
 
     def _candidates(self, hits: list[Hit], q_terms: frozenset[int]) -> list[Candidate]:

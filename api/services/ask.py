@@ -15,7 +15,7 @@ from typing import Protocol
 import numpy as np
 
 from api.services import ground
-from api.services.cache import AnswerCache, cache_key
+from api.services.cache import AnswerCache, answer_config, cache_key
 from api.services.drafts import Draft
 from api.services.retrieve import Retriever
 from api.services.tables import TableService
@@ -101,7 +101,7 @@ class AskService:
             groups,
             version.version,
             version.revision,
-            self.answerer.config(),
+            answer_config(self.answerer.config(), self.settings.answer),
         )
         cached = self.cache.get(key)
         if cached is not None:

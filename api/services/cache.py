@@ -1,8 +1,10 @@
 """Answer cache: identical key → byte-identical answer.
 
 Key = normalised question + caller groups + index version and revision + answerer
-config. Stored in the records DB, or in Redis when ``CAIRN_REDIS_URL`` is set (shared by
-all API workers). A new sync bumps the revision, so stale answers are never served.
+config + every answer setting (fusion weights, thresholds, policy: change one and old
+answers are no longer served). Stored in the records DB, or in Redis when
+``CAIRN_REDIS_URL`` is set (shared by all API workers). A new sync bumps the revision,
+so stale answers are never served.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Protocol
 
 from core import audit
 from core.records import Records
+from core.settings import AnswerSettings
 
 
 def normalise(question: str) -> str:
@@ -27,6 +30,11 @@ def cache_key(question: str, groups: list[str], version: int, revision: int, con
     """The deterministic key."""
     material = json.dumps([normalise(question), sorted(groups), version, revision, config])
     return hashlib.sha256(material.encode()).hexdigest()
+
+
+def answer_config(answerer_config: str, cfg: AnswerSettings) -> str:
+    """The config part of the key: the answerer's own, plus the answer settings."""
+    return f"{answerer_config}|{cfg.model_dump_json()}"
 
 
 class AnswerCache(Protocol):

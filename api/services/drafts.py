@@ -22,3 +22,4 @@ class Draft:
     refused: bool = False
     reason: str | None = None
     evidence: float = 0.0  # how well the best passage answers (0..1), for the confidence
+    features: dict[str, float] | None = None  # the answerability model's inputs (extractive)

@@ -30,6 +30,30 @@ def test_off_corpus_question_is_refused_with_closest_sources(api: Api) -> None:
     assert body["refusal_reason"]
 
 
+@pytest.mark.parametrize(
+    ("answered", "near_miss"),
+    [
+        ("How many days of paid vacation do I get?", "How many days of unpaid vacation do I get?"),
+        (
+            "How many approvals do flight-control firmware changes need?",
+            "How many approvals do flight-control firmware changes not need?",
+        ),
+        ("What is the address of the Lyon office?", "What is the address of the Paris office?"),
+    ],
+)
+def test_near_miss_of_a_covered_question_is_refused(
+    api: Api, answered: str, near_miss: str
+) -> None:
+    """One changed detail (an opposite, a negation, another city) retrieves the same
+    passage; the answerability model must see that it no longer answers."""
+    with api.client(api.user_key) as http:
+        good = http.post("/ask", json={"question": answered}).json()
+        bad = http.post("/ask", json={"question": near_miss}).json()
+    assert not good["refused"], good
+    assert bad["refused"] and bad["answer"] == "The documents don't cover this.", bad
+    assert bad["confidence"] < good["confidence"]
+
+
 def test_restricted_folder_never_leaks(api: Api) -> None:
     questions = [
         "What are the salary bands for a Senior Engineer?",

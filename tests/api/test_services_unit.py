@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 import numpy as np
 
 from api.services.answer import ExtractiveAnswerer
-from api.services.cache import cache_key, normalise
+from api.services.answerability import Model
+from api.services.cache import answer_config, cache_key, normalise
 from api.services.chat import split_turns
 from api.services.ground import check, support
 from api.services.overlap import Overlap
@@ -113,6 +114,18 @@ def test_cache_key_normalises_question_but_not_groups_or_revision() -> None:
     assert base == cache_key(" q ", ["everyone"], 1, 2, "x")
     assert base != cache_key("Q?", ["everyone", "hr"], 1, 2, "x")
     assert base != cache_key("Q?", ["everyone"], 1, 3, "x")
+
+
+def test_cache_config_changes_with_answer_settings_and_weights() -> None:
+    answerer = ExtractiveAnswerer(FakeEmbedder(), Overlap(BM25), AnswerSettings())
+    base = answer_config(answerer.config(), AnswerSettings())
+    assert base == answer_config(answerer.config(), AnswerSettings())
+    assert base != answer_config(answerer.config(), AnswerSettings(min_confidence=0.5))
+    assert base != answer_config(answerer.config(), AnswerSettings(dense_weight=0.5))
+    other = Model.load()
+    other.intercept += 0.1
+    refitted = ExtractiveAnswerer(FakeEmbedder(), Overlap(BM25), AnswerSettings(), other)
+    assert answer_config(refitted.config(), AnswerSettings()) != base
 
 
 def test_follow_up_resolution() -> None:
