@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,10 @@ class EdgeStore(HybridSearch):
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         self._shards: dict[str, qe.EdgeShard] = {}
+        # Threads share one store (uvicorn's pool; the BM25 search runs beside the dense
+        # one): a shard is loaded once, under this lock, or the second load finds the
+        # first one's file lock.
+        self._loading = threading.Lock()
 
     # -- collections and aliases -------------------------------------------------
     def _path(self, name: str) -> Path:
@@ -73,6 +78,13 @@ class EdgeStore(HybridSearch):
         return self._path(name).is_dir()
 
     def _shard(self, name: str) -> qe.EdgeShard:
+        shard = self._shards.get(name)
+        if shard is not None:
+            return shard
+        with self._loading:
+            return self._load(name)
+
+    def _load(self, name: str) -> qe.EdgeShard:
         if name not in self._shards:
             if not self.has_collection(name):
                 raise StoreError(f"collection {name} does not exist")

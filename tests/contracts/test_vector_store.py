@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -82,6 +85,22 @@ def test_hybrid_search_finds_the_right_chunk(filled: VectorStore) -> None:
     assert hits[0].chunk.span == (0, len(TEXTS["hr/vacation.md"][0]))
 
 
+def test_lazy_dense_vector_gives_the_same_ranking(filled: VectorStore) -> None:
+    """A dense vector passed as a function (computed while the BM25 search runs on
+    another thread) ranks exactly like the eager one."""
+    query = "how many vacation days per year"
+    vector, sparse = EMB.embed([query])[0], BM25.encode_query(query)
+    calls: list[str] = []
+
+    def lazy() -> list[float]:
+        calls.append(threading.current_thread().name)
+        return list(vector)
+
+    eager = filled.search("t_a", vector, sparse, ["everyone"], 5)
+    assert filled.search("t_a", lazy, sparse, ["everyone"], 5) == eager
+    assert calls == [threading.current_thread().name]
+
+
 @pytest.mark.parametrize("mode", ["dense", "sparse", "hybrid"])
 def test_acl_filter_applies_inside_the_query(filled: VectorStore, mode: str) -> None:
     query = "salary bands senior engineers confidential vacation"
@@ -133,3 +152,28 @@ def test_get_by_ids(filled: VectorStore) -> None:
     got = filled.get("t_a", [points[0].id, "00000000-0000-0000-0000-000000000009"])
     assert [c.id for c in got] == [points[0].id] and got[0].text == TEXTS["hr/vacation.md"][0]
     assert filled.get("t_a", []) == []
+
+
+def test_edge_store_opens_a_shard_once_under_concurrent_first_queries(tmp_path: Path) -> None:
+    """Eight threads query a freshly opened store at once (as uvicorn's pool and the
+    parallel BM25 search do): the shard must be loaded once, not raced into a lock error."""
+    from core.store_edge import EdgeStore
+
+    first = EdgeStore(tmp_path / "vectors")
+    first.create_collection("t_a", EMB.dim)
+    first.upsert("t_a", _points())
+    first.close()
+    query = "how many vacation days per year"
+    vector, sparse = EMB.embed([query])[0], BM25.encode_query(query)
+    for _ in range(10):  # the race needs two loads to overlap: give it many chances
+        store = EdgeStore(tmp_path / "vectors")
+        start = threading.Barrier(8)
+
+        def ask(_: int, store: EdgeStore = store, start: threading.Barrier = start) -> str:
+            start.wait()
+            return store.search("t_a", vector, sparse, ["everyone"], 3)[0].chunk.source
+
+        with ThreadPoolExecutor(8) as pool:
+            results = list(pool.map(ask, range(8)))
+        store.close()
+        assert results == ["hr/vacation.md"] * 8
