@@ -10,8 +10,7 @@ Collections are index versions (``cairn_v{N}``); an alias names the live one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -23,11 +22,6 @@ __all__ = ["StoredPoint", "VectorStore", "open_store", "version_collection"]
 
 DENSE = "dense"
 SPARSE = "bm25"
-# Dense query vectors may be passed lazily (a function that embeds the query): the
-# sparse search then runs on this pool while the caller's thread embeds and runs the
-# dense search (-20 % retrieval p50 at 100k chunks on 2 cores, bench/query.py).
-LazyVector = Callable[[], Sequence[float]]
-_SPARSE_POOL = ThreadPoolExecutor(max_workers=8, thread_name_prefix="cairn-sparse")
 INDEXED_FIELDS = ("groups", "doc_id", "source")
 
 
@@ -93,7 +87,7 @@ class VectorStore(Protocol):
     def search(
         self,
         name: str,
-        dense: Sequence[float] | LazyVector | None,
+        dense: Sequence[float] | None,
         sparse: SparseVector | None,
         groups: Sequence[str] | None,
         limit: int,
@@ -136,24 +130,19 @@ class HybridSearch:
     def search(
         self,
         name: str,
-        dense: Sequence[float] | LazyVector | None,
+        dense: Sequence[float] | None,
         sparse: SparseVector | None,
         groups: Sequence[str] | None,
         limit: int,
         weights: tuple[float, float] = (0.7, 0.3),
         source: str | None = None,
     ) -> list[Hit]:
-        """Fuse the dense and sparse rankings (either may be None). A lazy dense vector
-        is computed while the sparse search runs on another thread."""
+        """Fuse the dense and sparse rankings (either may be None)."""
         depth = max(limit * 4, 40)
-        pending = (
-            _SPARSE_POOL.submit(self.nearest, name, sparse, groups, depth, source)
-            if sparse is not None
-            else None
+        dense_hits = self.nearest(name, dense, groups, depth, source) if dense is not None else []
+        sparse_hits = (
+            self.nearest(name, sparse, groups, depth, source) if sparse is not None else []
         )
-        vector = dense() if callable(dense) else dense
-        dense_hits = self.nearest(name, vector, groups, depth, source) if vector is not None else []
-        sparse_hits = pending.result() if pending is not None else []
         return fuse(dense_hits, sparse_hits, weights)[:limit]
 
 

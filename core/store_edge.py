@@ -41,9 +41,8 @@ class EdgeStore(HybridSearch):
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         self._shards: dict[str, qe.EdgeShard] = {}
-        # Threads share one store (uvicorn's pool; the BM25 search runs beside the dense
-        # one): a shard is loaded once, under this lock, or the second load finds the
-        # first one's file lock.
+        # Threads share one store (uvicorn's thread pool): a shard is loaded once, under
+        # this lock, or a second concurrent load finds the first one's file lock.
         self._loading = threading.Lock()
 
     # -- collections and aliases -------------------------------------------------

@@ -56,29 +56,20 @@ class Retriever:
         source: str | None = None,
         vector: np.ndarray | None = None,
     ) -> Retrieval:
-        """Top ``limit`` chunks the principal may see (``source`` restricts to one file).
-
-        The query is embedded while the BM25 search already runs (a lazy dense vector).
-        """
-        embedded: list[np.ndarray] = [] if vector is None else [vector]
-
-        def dense() -> list[float]:
-            if not embedded:
-                embedded.append(self.embedder.embed([query])[0])
-            values: list[float] = embedded[0].tolist()
-            return values
-
+        """Top ``limit`` chunks the principal may see (``source`` restricts to one file)."""
+        if vector is None:
+            vector = self.embedder.embed([query])[0]
         groups = None if principal.is_admin else principal.groups
         hits = self.store.search(
             collection,
-            dense,
+            vector.tolist(),
             self.sparse.encode_query(query),
             groups,
             limit,
             weights=(self.cfg.dense_weight, self.cfg.sparse_weight),
             source=source,
         )
-        return Retrieval(hits=self.rerank(query, hits), query_vector=embedded[0])
+        return Retrieval(hits=self.rerank(query, hits), query_vector=vector)
 
     def rerank(self, query: str, hits: list[Hit]) -> list[Hit]:
         """Lexical sentence rerank of the head of the list (deterministic)."""

@@ -85,22 +85,6 @@ def test_hybrid_search_finds_the_right_chunk(filled: VectorStore) -> None:
     assert hits[0].chunk.span == (0, len(TEXTS["hr/vacation.md"][0]))
 
 
-def test_lazy_dense_vector_gives_the_same_ranking(filled: VectorStore) -> None:
-    """A dense vector passed as a function (computed while the BM25 search runs on
-    another thread) ranks exactly like the eager one."""
-    query = "how many vacation days per year"
-    vector, sparse = EMB.embed([query])[0], BM25.encode_query(query)
-    calls: list[str] = []
-
-    def lazy() -> list[float]:
-        calls.append(threading.current_thread().name)
-        return list(vector)
-
-    eager = filled.search("t_a", vector, sparse, ["everyone"], 5)
-    assert filled.search("t_a", lazy, sparse, ["everyone"], 5) == eager
-    assert calls == [threading.current_thread().name]
-
-
 @pytest.mark.parametrize("mode", ["dense", "sparse", "hybrid"])
 def test_acl_filter_applies_inside_the_query(filled: VectorStore, mode: str) -> None:
     query = "salary bands senior engineers confidential vacation"
@@ -155,8 +139,9 @@ def test_get_by_ids(filled: VectorStore) -> None:
 
 
 def test_edge_store_opens_a_shard_once_under_concurrent_first_queries(tmp_path: Path) -> None:
-    """Eight threads query a freshly opened store at once (as uvicorn's pool and the
-    parallel BM25 search do): the shard must be loaded once, not raced into a lock error."""
+    """Eight threads query a freshly opened store at once (the first requests on a new
+    server, in uvicorn's thread pool): the shard is loaded once, not raced into a lock
+    error."""
     from core.store_edge import EdgeStore
 
     first = EdgeStore(tmp_path / "vectors")
