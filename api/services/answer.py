@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from api.services.answerability import Evidence, Model, features
+from api.services.answerability import Evidence, Model, features, opposite_terms
 from api.services.drafts import Draft, DraftSentence
 from api.services.overlap import Overlap
 from core.embedding import Embedder
@@ -58,6 +58,7 @@ class ExtractiveAnswerer:
         self.overlap = overlap
         self.cfg = cfg
         self.model = model or Model.load()
+        opposite_terms()  # build the antonym table at start-up, not on the first request
         self.vectors = SentenceVectors(embedder, cfg.sentence_cache)
 
     def config(self) -> str:

@@ -130,7 +130,7 @@ class Evidence:
 def features(ev: Evidence) -> dict[str, float]:
     """The model's inputs for one draft (all corpus-independent)."""
     q, s = ev.question, ev.sentence
-    ql, sl = q.lower(), s.lower()
+    ql, sl, cl = q.lower(), s.lower(), ev.chunk.lower()
     q_words = set(WORD.findall(ql))
     opposites = opposite_terms()
     missing = ev.q_terms - ev.sentence_terms
@@ -146,7 +146,7 @@ def features(ev: Evidence) -> dict[str, float]:
         "sentence_coverage": ev.sentence_coverage,
         "chunk_coverage": len(ev.q_terms & ev.chunk_terms) / n,
         "retrieved_coverage": len(ev.q_terms & ev.all_terms) / n,
-        "numbers_missing_chunk": float(sum(x not in ev.chunk.lower() for x in numbers)),
+        "numbers_missing_chunk": float(sum(x not in cl for x in numbers)),
         "numbers_missing_sentence": float(sum(x not in sl for x in numbers)),
         "names_missing_chunk": float(sum(x not in ev.chunk for x in names)),
         "names_missing_sentence": float(sum(x.lower() not in sl for x in names)),
