@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 
@@ -83,6 +85,15 @@ def build_services(settings: Settings, embedder: Embedder | None = None) -> Serv
     return Services(settings, records, store, retriever, ask_service)
 
 
+def handler_threads(settings: Settings) -> int:
+    """How many requests run at once in the thread pool (``api.threads``; 0 = auto)."""
+    if settings.api.threads:
+        return settings.api.threads
+    if settings.answer.answerer == "llm":
+        return 40
+    return 4 * (os.cpu_count() or 1)
+
+
 def create_app(settings: Settings | None = None, embedder: Embedder | None = None) -> FastAPI:
     """Build the app; ``settings`` defaults to the environment's."""
     settings = settings or get_settings()
@@ -91,6 +102,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services = build_services(settings, embedder)
+        to_thread.current_default_thread_limiter().total_tokens = handler_threads(settings)
         services.ask.observe = metrics.observe
         app.state.services = services
         try:

@@ -63,7 +63,7 @@ def cache_get(records: Records, key: str) -> str | None:
 def cache_put(records: Records, key: str, response: str) -> None:
     """Insert if absent (the first answer for a key wins, so repeats are identical)."""
     try:
-        with records.session() as s:
+        with records.writing() as s:
             if s.get(CacheEntry, key) is None:
                 s.add(CacheEntry(key=key, response=response))
     except IntegrityError:  # a concurrent request stored the same key first

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -26,6 +27,7 @@ from core.settings import Settings
 
 __all__ = [
     "MINILM_ID",
+    "Coalescer",
     "Embedder",
     "FakeEmbedder",
     "build_embedder",
@@ -72,6 +74,61 @@ def encode_bucketed(
         idx = order[start : start + batch_size]
         out[idx] = encode([texts[i] for i in idx])
     return out
+
+
+class _Call:
+    __slots__ = ("error", "texts", "vectors")
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+        self.vectors: Vectors | None = None
+        self.error: BaseException | None = None
+
+
+class Coalescer:
+    """Runs the embed calls that queue up behind a busy model as one batch.
+
+    The model runs one inference at a time. Under load (the API's thread pool), callers
+    that arrive while it is busy leave their texts in a queue; the next caller to get the
+    model embeds everything queued, its own texts included, in one batched call and hands
+    each caller its rows. A lone caller runs alone, as before. Rows do not depend on
+    what else is in the batch (padding is masked out), so answers stay reproducible.
+    """
+
+    def __init__(self, encode: Callable[[list[str]], Vectors]) -> None:
+        self._encode = encode
+        self._queue: list[_Call] = []
+        self._queue_lock = threading.Lock()
+        self._model = threading.Lock()
+        self.batches = 0  # inference rounds (tests read it)
+
+    def __call__(self, texts: Sequence[str]) -> Vectors:
+        """Rows for ``texts``, embedded alone or together with concurrent callers'."""
+        call = _Call(list(texts))
+        with self._queue_lock:
+            self._queue.append(call)
+        with self._model:
+            if call.vectors is None and call.error is None:  # no earlier round took it
+                with self._queue_lock:
+                    batch, self._queue = self._queue, []
+                self._run(batch)
+        if call.error is not None:
+            raise call.error
+        assert call.vectors is not None
+        return call.vectors
+
+    def _run(self, batch: list[_Call]) -> None:
+        self.batches += 1
+        try:
+            vectors = self._encode([t for c in batch for t in c.texts])
+        except BaseException as exc:  # noqa: BLE001 - re-raised in every caller of the round
+            for c in batch:
+                c.error = exc
+            return
+        start = 0
+        for c in batch:
+            c.vectors = vectors[start : start + len(c.texts)]
+            start += len(c.texts)
 
 
 def normalize(vectors: npt.NDArray[np.floating]) -> Vectors:

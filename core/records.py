@@ -6,9 +6,10 @@ the same contract tests run on both. The tables are declared in ``core.tables``.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -84,10 +85,24 @@ class Records:
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_wal)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite has one writer at a time, and a writer that finds the lock taken sleeps in
+        # SQLite's busy handler (1 ms ... 100 ms steps) instead of queueing: under 50
+        # concurrent requests that polling, not the writes, made the slowest answers. The
+        # hot-path writes (audit, answer cache, review queue) queue on this lock instead.
+        self._write_lock: AbstractContextManager[Any] = (
+            threading.Lock() if url.startswith("sqlite") else nullcontext()
+        )
         try:
             Base.metadata.create_all(self.engine)
         except SQLAlchemyError as exc:
             raise CairnError(f"records DB unreachable ({self.engine.url!r}): {exc}") from exc
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A transaction that writes: like ``session``, queued behind other writers on
+        SQLite (one writer at a time there anyway), unrestricted on Postgres."""
+        with self._write_lock, self.session() as session:
+            yield session
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -116,7 +131,7 @@ class Records:
         """
         for attempt in range(attempts):
             try:
-                with self.session() as s:
+                with self.writing() as s:
                     s.merge(row)
                 return
             except RecordsUnavailable:
@@ -129,6 +144,12 @@ class Records:
         """All versions, newest first."""
         with self.session() as s:
             return list(s.scalars(select(IndexVersion).order_by(IndexVersion.version.desc())))
+
+    def version_of(self, collection: str) -> IndexVersion | None:
+        """The version stored in ``collection`` (one row: this runs on every request)."""
+        with self.session() as s:
+            query = select(IndexVersion).where(IndexVersion.collection == collection).limit(1)
+            return s.scalars(query).first()
 
     def version(self, number: int) -> IndexVersion:
         """One version, or VersionNotFound."""

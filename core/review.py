@@ -30,7 +30,7 @@ def enqueue(
     answer_id: str | None = None,
 ) -> None:
     """Add an open item unless the same question is already open for the same reason."""
-    with records.session() as s:
+    with records.writing() as s:
         exists = s.scalar(
             select(ReviewItem.id).where(
                 ReviewItem.question == question,

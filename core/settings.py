@@ -115,6 +115,14 @@ class ApiSettings(BaseModel):
     max_body_bytes: int = Field(65536, ge=1024)
     rate_limit_per_minute: int = Field(120, ge=0, description="0 = unlimited")
     cors_origins: list[str] = Field(default_factory=list)
+    threads: int = Field(
+        0,
+        ge=0,
+        le=1000,
+        description="threads running request handlers; 0 = auto: 4 per CPU with the "
+        "extractive answerer (CPU-bound: fewer threads queue instead of sharing the CPU "
+        "ever more thinly), 40 (AnyIO's default) when requests wait on an LLM",
+    )
 
 
 class LlmSettings(BaseModel):

@@ -24,9 +24,9 @@ def live_version(records: Records, store: VectorStore, alias: str) -> IndexVersi
     target = store.resolve_alias(alias)
     if target is None:
         return None
-    for row in records.versions():
-        if row.collection == target:
-            return row
+    row = records.version_of(target)
+    if row is not None:
+        return row
     raise IndexNotFound(f"alias {alias!r} points at {target}, which the records DB does not know")
 
 

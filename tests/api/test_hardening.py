@@ -118,3 +118,23 @@ def test_unknown_route_and_method_are_problems(hardened: Api) -> None:
     with httpx.Client(base_url=hardened.url) as http:
         assert http.get("/nope").status_code == 404
         assert http.delete("/ask").status_code == 405
+
+
+def test_handler_threads_follow_the_setting(tmp_path: Path) -> None:
+    """The thread pool that runs request handlers is sized by ``api.threads`` (auto: 4 per
+    CPU for the CPU-bound extractive path, 40 when requests wait on an LLM)."""
+    import os
+
+    from anyio import to_thread
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app, handler_threads
+    from tests.conftest import make_settings
+
+    settings = make_settings(tmp_path / "a", api={"threads": 3})
+    with TestClient(create_app(settings)) as client:
+        size = client.portal.call(lambda: to_thread.current_default_thread_limiter().total_tokens)
+    assert size == 3
+    assert handler_threads(make_settings(tmp_path / "b")) == 4 * (os.cpu_count() or 1)
+    llm = make_settings(tmp_path / "c", answer={"answerer": "llm"})
+    assert handler_threads(llm) == 40

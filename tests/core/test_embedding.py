@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.embedding import FakeEmbedder, build_embedder, encode_bucketed
+from core.embedding import Coalescer, FakeEmbedder, build_embedder, encode_bucketed
 from core.errors import EmbedderError
 from tests.conftest import SAMPLES, make_settings
 
@@ -59,26 +59,34 @@ def test_openvino_int8_matches_torch_fp32(tmp_path: Path) -> None:
     assert np.allclose(again.embed(passages[:4]), b[:4], atol=1e-5)
     alone, padded = again.embed([passages[0]])[0], again.embed([passages[0], "word " * 200])[0]
     assert float(alone @ padded) > 0.9999  # padding (to the batch's length) is masked out
+    question = "How many vacation days do I get?"  # padded to 16 alone, to 64 beside the other
+    assert np.allclose(
+        again.embed([question]), again.embed([question, "word " * 40])[:1], atol=1e-6
+    )
 
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(8) as pool:  # the API calls embed from many threads at once
         parallel = list(pool.map(lambda t: again.embed([t])[0], passages[:32]))
     sequential = [again.embed([t])[0] for t in passages[:32]]
-    assert np.allclose(np.stack(parallel), np.stack(sequential), atol=1e-5)
+    # Concurrent calls are coalesced into shared batches: each row is still its own.
+    assert np.allclose(np.stack(parallel), np.stack(sequential), atol=1e-6)
 
 
 def test_openvino_inputs_have_few_shapes() -> None:
-    """Padded to a multiple of 32 tokens: OpenVINO compiles a handful of shapes, not one per
-    batch length (which grew RSS without bound during large ingests)."""
-    from core.embed_openvino import PAD_MULTIPLE, _tokenize, _tokenizer
+    """Padded to one of 12 lengths (steps of 8 up to 32, 16 up to 64, then 32): OpenVINO
+    compiles a handful of shapes, not one per batch length (which grew RSS without bound
+    during large ingests), and a question is not padded to 32 tokens."""
+    from core.embed_openvino import _tokenize, _tokenizer
 
     tok = _tokenizer()
-    lengths = {_tokenize(tok, ["word " * n])["input_ids"].shape[1] for n in range(1, 300, 7)}
-    assert lengths <= set(range(PAD_MULTIPLE, 257 + PAD_MULTIPLE, PAD_MULTIPLE))
-    assert len(lengths) <= 9
+    lengths = {_tokenize(tok, ["word " * n])["input_ids"].shape[1] for n in range(1, 300)}
+    assert lengths == {8, 16, 24, 32, 48, 64, 96, 128, 160, 192, 224, 256}
     ids = _tokenize(tok, ["a short one", "word " * 40])
-    assert ids["input_ids"].shape == (2, 64) and ids["attention_mask"][0].sum() == 5
+    assert ids["input_ids"].shape == (2, 48) and ids["attention_mask"][0].sum() == 5
+    question = _tokenize(tok, ["How many vacation days do I get?"])
+    assert question["input_ids"].shape == (1, 16)
+    assert question["attention_mask"].sum() == 10
 
 
 @pytest.mark.integration
@@ -87,3 +95,54 @@ def test_openvino_without_cache_or_calibration_is_clear(tmp_path: Path) -> None:
         build_embedder(make_settings(tmp_path, embedding={"backend": "openvino"}))
     fallback = build_embedder(make_settings(tmp_path, embedding={"backend": "auto"}))
     assert fallback.backend == "torch-fp32"
+
+
+def test_coalescer_batches_callers_that_queue_behind_a_busy_model() -> None:
+    """While one round runs, the callers that arrive queue; the next round embeds them all
+    at once, and each caller gets exactly the rows of its own texts."""
+    import threading
+    import time
+
+    fake = FakeEmbedder()
+    first_round = threading.Event()
+    rounds: list[int] = []
+
+    def encode(texts: list[str]) -> np.ndarray:
+        rounds.append(len(texts))
+        if len(rounds) == 1:  # hold the model until the seven others have queued
+            first_round.set()
+            deadline = time.monotonic() + 10
+            while len(coalesce._queue) < 7 and time.monotonic() < deadline:
+                time.sleep(0.001)
+        return fake.embed(texts)
+
+    coalesce = Coalescer(encode)
+    texts = [[f"question {i} about topic {i % 3}", f"sentence {i}"] for i in range(8)]
+    results: dict[int, np.ndarray] = {}
+
+    def call(i: int) -> None:
+        results[i] = coalesce(texts[i])
+
+    threads = [threading.Thread(target=call, args=(0,))]
+    threads[0].start()
+    assert first_round.wait(10)
+    threads += [threading.Thread(target=call, args=(i,)) for i in range(1, 8)]
+    for t in threads[1:]:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert rounds == [2, 14] and coalesce.batches == 2  # 8 callers, 2 inference rounds
+    for i in range(8):
+        assert np.array_equal(results[i], fake.embed(texts[i]))
+
+
+def test_coalescer_gives_a_failure_to_every_caller_of_the_round() -> None:
+    def encode(texts: list[str]) -> np.ndarray:
+        raise ValueError("model crashed")
+
+    coalesce = Coalescer(encode)
+    with pytest.raises(ValueError, match="model crashed"):
+        coalesce(["a question"])
+    ok = Coalescer(FakeEmbedder().embed)
+    assert ok(["a question"]).shape == (1, 64)
+    assert ok([]).shape == (0, 64)
