@@ -11,7 +11,7 @@ BM25 vectors of shuffled-sentence variants (latency only, not quality); every ch
 carries one of 10 groups and the caller sees 2 of them (a 20 %-selective ACL filter).
 Writes bench/results/query.json.
 
-    .venv/bin/python -m bench.query [--big 100000] [--queries 300]
+    .venv/bin/python -m bench.query [--big 100000] [--queries 300] [--name query]
 """
 
 from __future__ import annotations
@@ -223,6 +223,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--big", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--name", default="query", help="writes bench/results/NAME.json")
     args = parser.parse_args()
     require_squad()
     contexts, answerable, unanswerable = squad()
@@ -259,7 +260,7 @@ def main() -> None:
             if size in result:
                 c, nv = result[size]["cairn"]["retrieval"], result[size]["naive"]["retrieval"]
                 result[size]["retrieval_speedup_p50"] = round(nv["p50_ms"] / c["p50_ms"], 2)
-        path = save("query", result)
+        path = save(args.name, result)
         print(f"wrote {path}")
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from core.errors import AccessDenied, BadRequest, NotFound
 from core.records import Records
@@ -30,20 +31,26 @@ def enqueue(
     answer_id: str | None = None,
 ) -> None:
     """Add an open item unless the same question is already open for the same reason."""
+    with records.session() as s:  # the common case is read outside the writers' queue:
+        if _open_item(s, question, reason) is not None:  # a question asked again
+            return
     with records.writing() as s:
-        exists = s.scalar(
-            select(ReviewItem.id).where(
-                ReviewItem.question == question,
-                ReviewItem.reason == reason,
-                ReviewItem.status == "open",
-            )
-        )
-        if exists is None:
+        if _open_item(s, question, reason) is None:  # checked again among the writers
             s.add(
                 ReviewItem(
                     question=question, groups=sorted(groups), reason=reason, answer_id=answer_id
                 )
             )
+
+
+def _open_item(s: Session, question: str, reason: str) -> int | None:
+    return s.scalar(
+        select(ReviewItem.id).where(
+            ReviewItem.question == question,
+            ReviewItem.reason == reason,
+            ReviewItem.status == "open",
+        )
+    )
 
 
 def queue(records: Records, status: str = "open", limit: int = 200) -> list[ReviewItem]:

@@ -37,3 +37,21 @@ def test_writers_queue_on_sqlite_only(records: Records) -> None:
     assert entered_while_first_open is not sqlite
     with records.session() as s:
         assert {e.key for e in s.query(CacheEntry)} >= {"first", "second"}
+
+
+def test_review_enqueue_keeps_one_open_item_per_question_and_reason(records: Records) -> None:
+    from core import review
+
+    for _ in range(3):  # the same low-confidence question asked again and again
+        review.enqueue(records, "Where is the Lyon office?", ["everyone"], "low_confidence")
+    review.enqueue(records, "Where is the Lyon office?", ["everyone"], "thumbs_down")
+    review.enqueue(records, "Where is the Paris office?", ["everyone"], "low_confidence")
+    items = [(i.question, i.reason) for i in review.queue(records)]
+    assert sorted(items) == [
+        ("Where is the Lyon office?", "low_confidence"),
+        ("Where is the Lyon office?", "thumbs_down"),
+        ("Where is the Paris office?", "low_confidence"),
+    ]
+    review.dismiss(records, review.queue(records)[0].id, "rita")
+    review.enqueue(records, "Where is the Lyon office?", ["everyone"], "low_confidence")
+    assert len(review.queue(records)) == 3  # a dismissed item does not block a new one
