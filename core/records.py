@@ -90,7 +90,7 @@ class Records:
         # concurrent requests that polling, not the writes, made the slowest answers. The
         # hot-path writes (audit, answer cache, review queue) queue on this lock instead.
         self._write_lock: AbstractContextManager[Any] = (
-            threading.Lock() if url.startswith("sqlite") else nullcontext()
+            threading.RLock() if url.startswith("sqlite") else nullcontext()
         )
         try:
             Base.metadata.create_all(self.engine)
