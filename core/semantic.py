@@ -178,9 +178,36 @@ def about_tables(model: SemanticModel, question: str) -> bool:
     return any(words & _words(f"{n} {t.description}") for n, t in model.tables.items())
 
 
+COUNTED = re.compile(r"\b(?:how many|number of)\s+([a-z][a-z\s-]*)", re.I)
+
+
+def _vocabulary(model: SemanticModel, values: dict[str, set[str]]) -> set[str]:
+    """Every word the model knows: names, descriptions, columns and column values."""
+    texts = [f"{n} {t.description} {' '.join(t.columns)}" for n, t in model.tables.items()]
+    texts += [f"{n} {m.description}" for n, m in model.metrics.items()]
+    texts += [f"{n} {d.column} {d.description}" for n, d in model.dimensions.items()]
+    texts += [v for known in values.values() for v in known]
+    return set().union(*(_words(t.replace("_", " ")) for t in texts))
+
+
+def _counts_something_else(question: str, vocabulary: set[str]) -> bool:
+    """ "How many vacation days do new employees get?" counts vacation days, not employees:
+    the first content word after "how many" / "number of" names what is counted, and when
+    the model does not know it, the question is not about the tables."""
+    match = COUNTED.search(question)
+    if match is None:
+        return False
+    for word in re.findall(r"[a-z]+", match.group(1).lower()):
+        if len(word) > 2 and word not in QUESTION_WORDS:
+            return word.rstrip("s") not in vocabulary
+    return False
+
+
 def plan(model: SemanticModel, question: str, values: dict[str, set[str]]) -> Plan | None:
     """Map a question onto the model, or None when it is not a question about numbers."""
     if not AGGREGATE.search(question):
+        return None
+    if _counts_something_else(question, _vocabulary(model, values)):
         return None
     words = _words(question)
     # A metric is a candidate only when the question names what its table is about
