@@ -13,7 +13,6 @@ import json
 import logging
 import shutil
 import tempfile
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -148,9 +147,10 @@ class OpenVinoEmbedder:
             config["INFERENCE_PRECISION_HINT"] = "f32"
         self.backend = "openvino-int8" + ("-bf16" if use_bf16 else "")
         self._compiled = core.compile_model(str(ir_dir / "model.xml"), "CPU", config)
-        self._lock = threading.Lock()  # a compiled model's default infer request is not thread-safe
         self._tok = _tokenizer()
         self.batch_size = batch_size
+        # A compiled model's default infer request is not thread-safe: the Coalescer runs
+        # one round at a time, and every inference goes through it.
         self._coalesce = Coalescer(self._embed_now)
 
     @classmethod
@@ -197,8 +197,7 @@ class OpenVinoEmbedder:
         return out
 
     def _infer(self, inputs: dict[str, np.ndarray]) -> Vectors:
-        with self._lock:
-            hidden = np.asarray(self._compiled(inputs)[0], dtype=np.float32)
+        hidden = np.asarray(self._compiled(inputs)[0], dtype=np.float32)
         mask = inputs["attention_mask"][..., None].astype(np.float32)
         pooled = (hidden * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1e-9)
         return normalize(pooled)

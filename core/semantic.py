@@ -190,7 +190,9 @@ def _vocabulary(model: SemanticModel, values: dict[str, set[str]]) -> set[str]:
     return set().union(*(_words(t.replace("_", " ")) for t in texts))
 
 
-def _counts_something_else(question: str, vocabulary: set[str]) -> bool:
+def _counts_something_else(
+    model: SemanticModel, question: str, values: dict[str, set[str]]
+) -> bool:
     """ "How many vacation days do new employees get?" counts vacation days, not employees:
     the first content word after "how many" / "number of" names what is counted, and when
     the model does not know it, the question is not about the tables."""
@@ -199,7 +201,7 @@ def _counts_something_else(question: str, vocabulary: set[str]) -> bool:
         return False
     for word in re.findall(r"[a-z]+", match.group(1).lower()):
         if len(word) > 2 and word not in QUESTION_WORDS:
-            return word.rstrip("s") not in vocabulary
+            return word.rstrip("s") not in _vocabulary(model, values)
     return False
 
 
@@ -207,7 +209,7 @@ def plan(model: SemanticModel, question: str, values: dict[str, set[str]]) -> Pl
     """Map a question onto the model, or None when it is not a question about numbers."""
     if not AGGREGATE.search(question):
         return None
-    if _counts_something_else(question, _vocabulary(model, values)):
+    if _counts_something_else(model, question, values):
         return None
     words = _words(question)
     # A metric is a candidate only when the question names what its table is about
