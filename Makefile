@@ -50,6 +50,7 @@ bench: install
 	$(BIN)/python -m bench.engines
 	$(BIN)/python -m bench.ingest
 	$(BIN)/python -m bench.query
+	$(BIN)/python -m bench.fusion_study
 	$(BIN)/python -m bench.load
 
 samples: install
