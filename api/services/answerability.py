@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from api.services.overlap import to_base
 from core.sparse import Bm25Encoder
 
 WEIGHTS = Path(__file__).with_name("answerability.json")
@@ -73,12 +74,14 @@ _PAIRS = (
 @lru_cache(maxsize=1)
 def opposite_terms() -> Mapping[int, frozenset[int]]:
     """Opposites as stemmed BM25 terms ("increased" finds "decrease"): WordNet's direct
-    antonyms plus the hand-written pairs above (workplace words WordNet lacks)."""
+    antonyms plus the hand-written pairs above (workplace words WordNet lacks). Words go
+    through the same irregular-form mapping as question and sentence terms ("paid" is
+    "pay" there)."""
     pairs = [p.split() for p in _PAIRS.split("|")]
     pairs += json.loads(WORDNET.read_text())["pairs"]
     encoder, out = Bm25Encoder(), dict[int, frozenset[int]]()
     for a, b in pairs:
-        ta, tb = encoder.terms(a), encoder.terms(b)
+        ta, tb = to_base(encoder.terms(a)), to_base(encoder.terms(b))
         if len(ta) == 1 and len(tb) == 1 and ta != tb:
             (x,), (y,) = ta, tb
             out[x] = out.get(x, frozenset()) | {y}

@@ -12,7 +12,7 @@ from api.services.answerability import Model
 from api.services.cache import answer_config, cache_key, normalise
 from api.services.chat import split_turns
 from api.services.ground import check, support
-from api.services.overlap import Overlap
+from api.services.overlap import Overlap, to_base
 from core.embedding import FakeEmbedder, Vectors
 from core.schema import Chunk, Hit, content_hash
 from core.settings import AnswerSettings
@@ -106,6 +106,28 @@ def test_extractive_answer_prefers_the_sentence_covering_the_question() -> None:
     assert answerer.answer(
         "quantum chromodynamics", hits, np.zeros(emb.dim, dtype=np.float32)
     ).refused
+
+
+def test_irregular_inflections_and_asking_verbs_join_question_and_sentence() -> None:
+    overlap = Overlap(BM25)
+    lost = overlap.question_terms("What happens if I lose my laptop?")
+    assert overlap.coverage(lost, "Report a lost or stolen laptop to security.") == 1.0
+    pays = overlap.question_terms("Who pays for conference travel?")
+    assert overlap.coverage(pays, "Conference travel is paid from the team budget.") == 1.0
+    # WordNet exceptions map forms to lemmas; a form that is itself a lemma stays.
+    assert to_base(BM25.terms("children paid found")) == BM25.terms("child pay found")
+
+
+def test_the_answer_picks_the_sentence_with_the_irregular_form() -> None:
+    hits = [
+        _hit("When a laptop fails, which happens rarely, IT replaces it.", 0.9, "a", "Laptop"),
+        _hit("Report a lost or stolen laptop within one hour.", 0.8, "b", "Devices"),
+    ]
+    emb = FakeEmbedder()
+    answerer = ExtractiveAnswerer(emb, Overlap(BM25), AnswerSettings(max_sentences=1))
+    q = "What happens if I lose my laptop?"
+    draft = answerer.answer(q, hits, emb.embed([q])[0])
+    assert [s.text for s in draft.sentences] == ["Report a lost or stolen laptop within one hour."]
 
 
 def test_cache_key_normalises_question_but_not_groups_or_revision() -> None:
