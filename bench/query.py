@@ -154,6 +154,7 @@ def cairn_latency(settings: Any, questions: list[str]) -> dict[str, Any]:
         )
     }
     result["chunks"] = services.store.count(collection)
+    result["search_payloads_ab"] = payload_ab(services, collection, questions)
     embedder = services.retriever.embedder
     services.store.close()
     with (
@@ -167,6 +168,42 @@ def cairn_latency(settings: Any, questions: list[str]) -> dict[str, Any]:
             lambda q: http.post("/ask", json={"question": q}).raise_for_status(), questions[:100]
         )
     return result
+
+
+def payload_ab(services: Any, collection: str, questions: list[str]) -> dict[str, Any]:
+    """Hybrid search as shipped (payloads of the fused winners only) against the earlier
+    way (payloads of all ~80 candidates), interleaved per question, same results checked."""
+    from core.store import fuse
+
+    store, retriever = services.store, services.retriever
+    groups = ["everyone", *GROUPS]
+    vectors = {q: retriever.embedder.embed([q])[0].tolist() for q in questions}
+    sparse = {q: retriever.sparse.encode_query(q) for q in questions}
+
+    def every_payload(q: str) -> list[Any]:
+        dense_hits = store.nearest(collection, vectors[q], groups, 40)
+        sparse_hits = store.nearest(collection, sparse[q], groups, 40)
+        return fuse(dense_hits, sparse_hits, (0.7, 0.3))[:10]
+
+    def winners_only(q: str) -> list[Any]:
+        return list(store.search(collection, vectors[q], sparse[q], groups, 10))
+
+    before: list[float] = []
+    after: list[float] = []
+    for q in questions[:5]:
+        every_payload(q), winners_only(q)
+    for q in questions:
+        t0 = time.perf_counter()
+        old = every_payload(q)
+        t1 = time.perf_counter()
+        new = winners_only(q)
+        after.append(time.perf_counter() - t1)
+        before.append(t1 - t0)
+        if [(h.chunk, h.score) for h in old] != [(h.chunk, h.score) for h in new]:
+            raise RuntimeError(f"payload-free search ranks differently for {q!r}")
+    old_p50, new_p50 = stats(before), stats(after)
+    speedup = round(old_p50["p50_ms"] / new_p50["p50_ms"], 2)
+    return {"all_payloads": old_p50, "winners_only": new_p50, "speedup_p50": speedup}
 
 
 def naive_latency(settings: Any, questions: list[str]) -> dict[str, Any]:

@@ -84,6 +84,16 @@ class VectorStore(Protocol):
         """Nearest chunks to one dense or sparse vector (raw scores), filtered inside the
         query to ``groups`` (None: no access filter, admins only) and optional ``source``."""
 
+    def nearest_ids(
+        self,
+        name: str,
+        vector: Sequence[float] | SparseVector,
+        groups: Sequence[str] | None,
+        limit: int,
+        source: str | None = None,
+    ) -> list[tuple[str, float]]:
+        """``nearest`` without payloads: (id, raw score) pairs, best first."""
+
     def search(
         self,
         name: str,
@@ -113,17 +123,23 @@ class HybridSearch:
     result lists are fused by a convex combination of scores: the dense cosine, and the
     BM25 score divided by the query's best BM25 score (so both live in [0, 1]). A chunk
     missing from the dense list gets that list's lowest cosine; from the BM25 list, 0.
-    On SQuAD2-dev this beats reciprocal-rank fusion (bench/query.py).
+    On SQuAD2-dev this beats reciprocal-rank fusion (bench/query.py). Both searches run
+    without payloads; only the ``limit`` fused winners are fetched (at 100k chunks, the
+    80 payloads of two 40-deep lists cost ~2 ms of a ~12 ms search).
     """
 
-    def nearest(
+    def nearest_ids(
         self,
         name: str,
         vector: Sequence[float] | SparseVector,
         groups: Sequence[str] | None,
         limit: int,
         source: str | None = None,
-    ) -> list[Hit]:
+    ) -> list[tuple[str, float]]:
+        """Implemented by each engine."""
+        raise NotImplementedError
+
+    def get(self, name: str, ids: Sequence[str]) -> list[Chunk]:
         """Implemented by each engine."""
         raise NotImplementedError
 
@@ -139,32 +155,48 @@ class HybridSearch:
     ) -> list[Hit]:
         """Fuse the dense and sparse rankings (either may be None)."""
         depth = max(limit * 4, 40)
-        dense_hits = self.nearest(name, dense, groups, depth, source) if dense is not None else []
-        sparse_hits = (
-            self.nearest(name, sparse, groups, depth, source) if sparse is not None else []
+        dense_ids = (
+            self.nearest_ids(name, dense, groups, depth, source) if dense is not None else []
         )
-        return fuse(dense_hits, sparse_hits, weights)[:limit]
+        sparse_ids = (
+            self.nearest_ids(name, sparse, groups, depth, source) if sparse is not None else []
+        )
+        top = fuse_scores(dense_ids, sparse_ids, weights)[:limit]
+        chunks = {c.id: c for c in self.get(name, [cid for cid, _ in top])}
+        # A point deleted between the search and the fetch is left out.
+        return [Hit(chunk=chunks[cid], score=score) for cid, score in top if cid in chunks]
+
+
+def fuse_scores(
+    dense: list[tuple[str, float]], sparse: list[tuple[str, float]], weights: tuple[float, float]
+) -> list[tuple[str, float]]:
+    """Convex score fusion of (id, score) lists; ties broken by id (deterministic)."""
+    total = (weights[0] + weights[1]) or 1.0
+    alpha = weights[0] / total
+    floor = min((score for _, score in dense), default=0.0)
+    top_sparse = max((score for _, score in sparse), default=0.0) or 1.0
+    dense_score = dict(dense)
+    sparse_score = {cid: score / top_sparse for cid, score in sparse}
+    ids = {*dense_score, *sparse_score}
+    scores = {
+        cid: alpha * dense_score.get(cid, floor) + (1 - alpha) * sparse_score.get(cid, 0.0)
+        for cid in ids
+    }
+    if not dense:
+        scores = {cid: sparse_score[cid] for cid in ids}
+    elif not sparse:
+        scores = {cid: dense_score[cid] for cid in ids}
+    order = sorted(scores, key=lambda cid: (-scores[cid], cid))
+    return [(cid, round(scores[cid], 6)) for cid in order]
 
 
 def fuse(dense: list[Hit], sparse: list[Hit], weights: tuple[float, float]) -> list[Hit]:
-    """Convex score fusion; ties broken by chunk id, so rankings are deterministic."""
-    total = (weights[0] + weights[1]) or 1.0
-    alpha = weights[0] / total
-    floor = min((h.score for h in dense), default=0.0)
-    top_sparse = max((h.score for h in sparse), default=0.0) or 1.0
-    dense_score = {h.chunk.id: h.score for h in dense}
-    sparse_score = {h.chunk.id: h.score / top_sparse for h in sparse}
+    """``fuse_scores`` over hits that carry their chunks (benchmarks, tests)."""
     chunks = {h.chunk.id: h.chunk for h in [*dense, *sparse]}
-    scores = {
-        cid: alpha * dense_score.get(cid, floor) + (1 - alpha) * sparse_score.get(cid, 0.0)
-        for cid in chunks
-    }
-    if not dense:
-        scores = {cid: sparse_score[cid] for cid in chunks}
-    elif not sparse:
-        scores = {cid: dense_score[cid] for cid in chunks}
-    order = sorted(scores, key=lambda cid: (-scores[cid], cid))
-    return [Hit(chunk=chunks[cid], score=round(scores[cid], 6)) for cid in order]
+    fused = fuse_scores(
+        [(h.chunk.id, h.score) for h in dense], [(h.chunk.id, h.score) for h in sparse], weights
+    )
+    return [Hit(chunk=chunks[cid], score=score) for cid, score in fused]
 
 
 def version_collection(version: int) -> str:

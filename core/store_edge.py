@@ -186,6 +186,29 @@ class EdgeStore(HybridSearch):
         source: str | None = None,
     ) -> list[Hit]:
         """Exact nearest neighbours of one dense or sparse vector, filter inside the query."""
+        return [_hit(p) for p in self._query(name, vector, groups, limit, source, payload=True)]
+
+    def nearest_ids(
+        self,
+        name: str,
+        vector: Sequence[float] | SparseVector,
+        groups: Sequence[str] | None,
+        limit: int,
+        source: str | None = None,
+    ) -> list[tuple[str, float]]:
+        """``nearest`` without payloads."""
+        points = self._query(name, vector, groups, limit, source, payload=False)
+        return [(str(p.id), float(p.score)) for p in points]
+
+    def _query(
+        self,
+        name: str,
+        vector: Sequence[float] | SparseVector,
+        groups: Sequence[str] | None,
+        limit: int,
+        source: str | None,
+        payload: bool,
+    ) -> list[Any]:
         if isinstance(vector, SparseVector):
             if not vector.indices:
                 return []
@@ -199,9 +222,9 @@ class EdgeStore(HybridSearch):
             query=query,
             filter=_acl(groups, source),
             params=params,
-            with_payload=True,
+            with_payload=payload,
         )
-        return [_hit(p) for p in self._shard(name).query(request)]
+        return list(self._shard(name).query(request))
 
     def snapshot(self, name: str, dest: Path) -> None:
         """Flush, then copy the shard folder (WAL and segments)."""

@@ -156,6 +156,32 @@ class QdrantServerStore(HybridSearch):
         source: str | None = None,
     ) -> list[Hit]:
         """Exact nearest neighbours of one dense or sparse vector, filter inside the query."""
+        return [
+            Hit(chunk=Chunk.from_payload(str(p.id), dict(p.payload or {})), score=p.score)
+            for p in self._query(name, vector, groups, limit, source, payload=True)
+        ]
+
+    def nearest_ids(
+        self,
+        name: str,
+        vector: Sequence[float] | SparseVector,
+        groups: Sequence[str] | None,
+        limit: int,
+        source: str | None = None,
+    ) -> list[tuple[str, float]]:
+        """``nearest`` without payloads."""
+        points = self._query(name, vector, groups, limit, source, payload=False)
+        return [(str(p.id), float(p.score)) for p in points]
+
+    def _query(
+        self,
+        name: str,
+        vector: Sequence[float] | SparseVector,
+        groups: Sequence[str] | None,
+        limit: int,
+        source: str | None,
+        payload: bool,
+    ) -> list[Any]:
         query: Any
         if isinstance(vector, SparseVector):
             if not vector.indices:
@@ -172,12 +198,9 @@ class QdrantServerStore(HybridSearch):
             query_filter=_acl(groups, source),
             search_params=params,
             limit=limit,
-            with_payload=True,
+            with_payload=payload,
         )
-        return [
-            Hit(chunk=Chunk.from_payload(str(p.id), dict(p.payload or {})), score=p.score)
-            for p in result.points
-        ]
+        return list(result.points)
 
     def snapshot(self, name: str, dest: Path) -> None:
         """Server snapshots live on the server: use its snapshot API (see README)."""

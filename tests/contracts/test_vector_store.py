@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,7 +14,7 @@ from core.embedding import FakeEmbedder
 from core.errors import StoreError
 from core.schema import Chunk, chunk_id_for, content_hash, doc_id_for
 from core.sparse import Bm25Encoder
-from core.store import StoredPoint, VectorStore
+from core.store import StoredPoint, VectorStore, fuse
 
 TEXTS = {
     "hr/vacation.md": ("Employees get 27 days of paid vacation per year.", ["everyone"]),
@@ -83,6 +84,29 @@ def test_hybrid_search_finds_the_right_chunk(filled: VectorStore) -> None:
     hits = filled.search("t_a", EMB.embed([query])[0], BM25.encode_query(query), ["everyone"], 3)
     assert hits[0].chunk.source == "hr/vacation.md"
     assert hits[0].chunk.span == (0, len(TEXTS["hr/vacation.md"][0]))
+
+
+def test_hybrid_search_fetches_only_the_winners_payloads(
+    filled: VectorStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    query = "vacation days laptops vpn"
+    dense, sparse = EMB.embed([query])[0], BM25.encode_query(query)
+    expected = fuse(
+        filled.nearest("t_a", dense, ["everyone"], 40),
+        filled.nearest("t_a", sparse, ["everyone"], 40),
+        (0.7, 0.3),
+    )[:2]
+    fetched: list[list[str]] = []
+    get = filled.get
+
+    def recording_get(name: str, ids: Sequence[str]) -> list[Chunk]:
+        fetched.append(list(ids))
+        return get(name, ids)
+
+    monkeypatch.setattr(filled, "get", recording_get)
+    hits = filled.search("t_a", dense, sparse, ["everyone"], 2)
+    assert [(h.chunk, h.score) for h in hits] == [(h.chunk, h.score) for h in expected]
+    assert fetched == [[h.chunk.id for h in expected]], "only the 2 winners' payloads"
 
 
 @pytest.mark.parametrize("mode", ["dense", "sparse", "hybrid"])
