@@ -128,6 +128,37 @@ class HybridSearch:
     80 payloads of two 40-deep lists cost ~2 ms of a ~12 ms search).
     """
 
+    def _query(
+        self,
+        name: str,
+        vector: Sequence[float] | SparseVector,
+        groups: Sequence[str] | None,
+        limit: int,
+        source: str | None,
+        payload: bool,
+    ) -> list[Any]:
+        """Each engine's exact, access-filtered search: points with ``id``, ``score`` and
+        (when ``payload``) ``payload``."""
+        raise NotImplementedError
+
+    def get(self, name: str, ids: Sequence[str]) -> list[Chunk]:
+        """Implemented by each engine."""
+        raise NotImplementedError
+
+    def nearest(
+        self,
+        name: str,
+        vector: Sequence[float] | SparseVector,
+        groups: Sequence[str] | None,
+        limit: int,
+        source: str | None = None,
+    ) -> list[Hit]:
+        """Exact nearest neighbours of one dense or sparse vector, filter inside the query."""
+        return [
+            Hit(chunk=Chunk.from_payload(str(p.id), dict(p.payload or {})), score=p.score)
+            for p in self._query(name, vector, groups, limit, source, payload=True)
+        ]
+
     def nearest_ids(
         self,
         name: str,
@@ -136,12 +167,9 @@ class HybridSearch:
         limit: int,
         source: str | None = None,
     ) -> list[tuple[str, float]]:
-        """Implemented by each engine."""
-        raise NotImplementedError
-
-    def get(self, name: str, ids: Sequence[str]) -> list[Chunk]:
-        """Implemented by each engine."""
-        raise NotImplementedError
+        """``nearest`` without payloads."""
+        points = self._query(name, vector, groups, limit, source, payload=False)
+        return [(str(p.id), float(p.score)) for p in points]
 
     def search(
         self,

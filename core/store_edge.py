@@ -18,7 +18,7 @@ from typing import Any
 import qdrant_edge as qe
 
 from core.errors import StoreError
-from core.schema import Chunk, Hit, SparseVector
+from core.schema import Chunk, SparseVector
 from core.store import DENSE, INDEXED_FIELDS, SPARSE, HybridSearch, StoredPoint
 
 
@@ -177,29 +177,6 @@ class EdgeStore(HybridSearch):
         """Exact point count."""
         return int(self._shard(name).count(qe.CountRequest(exact=True)))
 
-    def nearest(
-        self,
-        name: str,
-        vector: Sequence[float] | SparseVector,
-        groups: Sequence[str] | None,
-        limit: int,
-        source: str | None = None,
-    ) -> list[Hit]:
-        """Exact nearest neighbours of one dense or sparse vector, filter inside the query."""
-        return [_hit(p) for p in self._query(name, vector, groups, limit, source, payload=True)]
-
-    def nearest_ids(
-        self,
-        name: str,
-        vector: Sequence[float] | SparseVector,
-        groups: Sequence[str] | None,
-        limit: int,
-        source: str | None = None,
-    ) -> list[tuple[str, float]]:
-        """``nearest`` without payloads."""
-        points = self._query(name, vector, groups, limit, source, payload=False)
-        return [(str(p.id), float(p.score)) for p in points]
-
     def _query(
         self,
         name: str,
@@ -243,9 +220,3 @@ class EdgeStore(HybridSearch):
             shard.flush()
             shard.close()
         self._shards.clear()
-
-
-def _hit(point: Any) -> Hit:
-    return Hit(
-        chunk=Chunk.from_payload(str(point.id), dict(point.payload or {})), score=point.score
-    )

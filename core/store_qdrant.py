@@ -14,7 +14,7 @@ from typing import Any
 from qdrant_client import QdrantClient, models
 
 from core.errors import StoreError
-from core.schema import Chunk, Hit, SparseVector
+from core.schema import Chunk, SparseVector
 from core.settings import QdrantSettings
 from core.store import DENSE, INDEXED_FIELDS, SPARSE, HybridSearch, StoredPoint
 
@@ -146,32 +146,6 @@ class QdrantServerStore(HybridSearch):
     def count(self, name: str) -> int:
         """Exact count."""
         return int(self.client.count(name, exact=True).count)
-
-    def nearest(
-        self,
-        name: str,
-        vector: Sequence[float] | SparseVector,
-        groups: Sequence[str] | None,
-        limit: int,
-        source: str | None = None,
-    ) -> list[Hit]:
-        """Exact nearest neighbours of one dense or sparse vector, filter inside the query."""
-        return [
-            Hit(chunk=Chunk.from_payload(str(p.id), dict(p.payload or {})), score=p.score)
-            for p in self._query(name, vector, groups, limit, source, payload=True)
-        ]
-
-    def nearest_ids(
-        self,
-        name: str,
-        vector: Sequence[float] | SparseVector,
-        groups: Sequence[str] | None,
-        limit: int,
-        source: str | None = None,
-    ) -> list[tuple[str, float]]:
-        """``nearest`` without payloads."""
-        points = self._query(name, vector, groups, limit, source, payload=False)
-        return [(str(p.id), float(p.score)) for p in points]
 
     def _query(
         self,
