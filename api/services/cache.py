@@ -15,7 +15,7 @@ import re
 import unicodedata
 from typing import Protocol
 
-from api.services.overlap import LEXICON
+from api.services.overlap import lexicon
 from core import audit
 from core.records import Records
 from core.settings import AnswerSettings
@@ -36,7 +36,7 @@ def cache_key(question: str, groups: list[str], version: int, revision: int, con
 def answer_config(answerer_config: str, cfg: AnswerSettings) -> str:
     """The config part of the key: the answerer's own, the lexical tables that rerank
     and select sentences, and the answer settings."""
-    return f"{answerer_config}|{LEXICON}|{cfg.model_dump_json()}"
+    return f"{answerer_config}|{lexicon()}|{cfg.model_dump_json()}"
 
 
 class AnswerCache(Protocol):

@@ -12,6 +12,7 @@ exception lists, ``irregular.json``): "What if I *lose* my laptop?" finds "Repor
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -27,7 +28,6 @@ FILLER = re.compile(
 )
 
 IRREGULAR = Path(__file__).with_name("irregular.json")  # bench/build_opposites.py
-LEXICON = "irregular-wn30"  # part of the answer cache key: answers change with it
 
 
 @lru_cache(maxsize=1)
@@ -43,6 +43,16 @@ def base_terms() -> Mapping[int, int]:
             (f,), (b,) = tf, tb
             out.setdefault(f, b)
     return out
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> str:
+    """Digest of what decides question and sentence terms (the irregular-form table and
+    the asking verbs). It is part of the answer cache key, so a change to either cannot
+    serve answers cached under the old terms."""
+    digest = hashlib.sha256(IRREGULAR.read_bytes())
+    digest.update(FILLER.pattern.encode())
+    return f"lexicon-{digest.hexdigest()[:12]}"
 
 
 def to_base(terms: Iterable[int]) -> set[int]:

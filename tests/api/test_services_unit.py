@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import numpy as np
+import pytest
 
+from api.services import overlap
 from api.services.answer import ExtractiveAnswerer
 from api.services.answerability import Model
 from api.services.cache import answer_config, cache_key, normalise
@@ -130,6 +133,20 @@ def test_the_answer_picks_the_sentence_with_the_irregular_form() -> None:
     q = "What happens if I lose my laptop?"
     draft = answerer.answer(q, hits, emb.embed([q])[0])
     assert [s.text for s in draft.sentences] == ["Report a lost or stolen laptop within one hour."]
+
+
+def test_cache_config_changes_with_the_lexicon(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Answers cached under other question terms (asking verbs, irregular forms) are not
+    served after an upgrade that changes them."""
+    before = answer_config("extractive", AnswerSettings())
+    monkeypatch.setattr(overlap, "FILLER", re.compile(r"\b(get|need)\b", re.I))
+    overlap.lexicon.cache_clear()
+    try:
+        assert answer_config("extractive", AnswerSettings()) != before
+    finally:
+        monkeypatch.undo()
+        overlap.lexicon.cache_clear()
+    assert answer_config("extractive", AnswerSettings()) == before
 
 
 def test_cache_key_normalises_question_but_not_groups_or_revision() -> None:
