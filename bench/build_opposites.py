@@ -67,15 +67,15 @@ def irregular(data: Path) -> None:
     def stem(word: str) -> tuple[int, ...]:
         return tuple(bm25.embed_query(word).indices)
 
-    every = set().union(*(lemmas(f"index.{pos}") for pos in ("noun", "verb", "adj", "adv")))
+    by_pos = {pos: lemmas(f"index.{pos}") for pos in ("noun", "verb", "adj", "adv")}
     stems: dict[tuple[int, ...], set[str]] = {}
-    for lemma in every:
+    for lemma in set().union(*by_pos.values()):
         if lemma.isalpha():
             stems.setdefault(stem(lemma), set()).add(lemma)
     forms: dict[str, str] = {}
-    for exc, index in (("verb.exc", "index.verb"), ("noun.exc", "index.noun")):
-        own = lemmas(index)
-        for line in (data / exc).read_text().splitlines():
+    for pos in ("verb", "noun"):
+        own = by_pos[pos]
+        for line in (data / f"{pos}.exc").read_text().splitlines():
             form, base = line.split()[:2]
             if not (form.isalpha() and base.isalpha()) or form == base or form in own:
                 continue
