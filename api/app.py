@@ -19,70 +19,15 @@ from anyio import to_thread
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 
+from answer import build_engine
 from api import errors
-from api.deps import Services
 from api.limits import BodyLimit, RateLimiter
 from api.metrics import Metrics
 from api.routes import admin, answers, ask, chat, health, reviews, sources
-from api.services.answer import ExtractiveAnswerer
-from api.services.ask import Answerer, AskService
-from api.services.cache import AnswerCache, RecordsCache, RedisCache
-from api.services.llm import LlmAnswerer
-from api.services.overlap import Overlap
-from api.services.retrieve import Retriever
-from core.embedding import Embedder, build_embedder
-from core.records import Records
+from core.embed import Embedder
 from core.settings import Settings, get_settings
-from core.sparse import Bm25Encoder
-from core.store import open_store
-from core.versions import check_compatible, live_version
 
 log = logging.getLogger("cairn.access")
-
-
-def preflight(settings: Settings) -> Embedder:
-    """Load the embedder and check it against the live index before serving, so a
-    mismatch is one clear error instead of a failed start-up deep in the server log."""
-    embedder = build_embedder(settings)
-    records, store = Records(settings.records_url), open_store(settings)
-    try:
-        live = live_version(records, store, settings.qdrant.alias)
-        if live is not None:
-            check_compatible(live, embedder.model_id, embedder.dim)
-    finally:
-        store.close()
-        records.engine.dispose()
-    return embedder
-
-
-def build_services(settings: Settings, embedder: Embedder | None = None) -> Services:
-    """Open records, store and model; check the live index matches the embedder."""
-    records = Records(settings.records_url)
-    store = open_store(settings)
-    embedder = embedder or build_embedder(settings)
-    live = live_version(records, store, settings.qdrant.alias)
-    if live is not None:
-        check_compatible(live, embedder.model_id, embedder.dim)
-        store.count(live.collection)  # open the live index now, not on the first request
-    sparse = Bm25Encoder()
-    overlap = Overlap(sparse)
-    answerer: Answerer = (
-        LlmAnswerer(settings.llm)
-        if settings.answer.answerer == "llm"
-        else ExtractiveAnswerer(embedder, overlap, settings.answer)
-    )
-    cache: AnswerCache = (
-        RedisCache(settings.redis_url) if settings.redis_url else RecordsCache(records)
-    )
-    retriever = Retriever(store, embedder, sparse, settings.answer, overlap)
-    ask_service = AskService(settings, records, store, retriever, answerer, cache, sparse)
-    if settings.tables.model is not None:
-        from api.services.table_sql import SqlWriter
-        from api.services.tables import TableService
-
-        writer = SqlWriter(settings.llm) if settings.tables.sql == "planner+llm" else None
-        ask_service.tables = TableService(settings.tables.model, writer)
-    return Services(settings, records, store, retriever, ask_service)
 
 
 def handler_threads(settings: Settings) -> int:
@@ -101,14 +46,13 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        services = build_services(settings, embedder)
+        engine = build_engine(settings, embedder, listeners=[metrics.observe])
         to_thread.current_default_thread_limiter().total_tokens = handler_threads(settings)
-        services.ask.observe = metrics.observe
-        app.state.services = services
+        app.state.engine = engine
         try:
             yield
         finally:
-            services.store.close()
+            engine.close()
 
     app = FastAPI(
         title="Cairn",

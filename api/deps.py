@@ -1,51 +1,51 @@
-"""Request dependencies as Annotated aliases (``PrincipalDep``, ``ServicesDep``)."""
+"""Request dependencies as Annotated aliases (``PrincipalDep``, ``EngineDep``, …)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 
-from api.services.ask import AskService
-from api.services.retrieve import Retriever
+from answer import Engine
+from api.limits import RateLimiter
+from api.metrics import Metrics
 from core.access import Principal, authenticate
 from core.errors import AccessDenied
-from core.records import Records
-from core.settings import Settings
-from core.store import VectorStore
 
 
-@dataclass
-class Services:
-    """Everything the lifespan built."""
-
-    settings: Settings
-    records: Records
-    store: VectorStore
-    retriever: Retriever
-    ask: AskService
+def get_engine(request: Request) -> Engine:
+    """The answer engine the lifespan built."""
+    engine: Engine = request.app.state.engine
+    return engine
 
 
-def get_services(request: Request) -> Services:
-    """The app's services."""
-    services: Services = request.app.state.services
-    return services
+def get_metrics(request: Request) -> Metrics:
+    """The app's Prometheus registry."""
+    metrics: Metrics = request.app.state.metrics
+    return metrics
 
 
-ServicesDep = Annotated[Services, Depends(get_services)]
+def get_limiter(request: Request) -> RateLimiter:
+    """The per-caller rate limiter."""
+    limiter: RateLimiter = request.app.state.limiter
+    return limiter
 
 
-def get_principal(request: Request, services: ServicesDep) -> Principal:
+EngineDep = Annotated[Engine, Depends(get_engine)]
+MetricsDep = Annotated[Metrics, Depends(get_metrics)]
+LimiterDep = Annotated[RateLimiter, Depends(get_limiter)]
+
+
+def get_principal(request: Request, engine: EngineDep, limiter: LimiterDep) -> Principal:
     """Bearer token → principal (401 problem when missing or invalid)."""
     header = request.headers.get("authorization", "")
     token = header[7:].strip() if header.lower().startswith("bearer ") else None
-    principal = authenticate(services.records, services.settings, token or None)
+    principal = authenticate(engine.records, engine.settings, token or None)
     request.state.principal = principal.name
     caller = principal.name
     if caller == "anonymous" and request.client is not None:
         caller = f"anonymous@{request.client.host}"
-    request.app.state.limiter.check(caller)
+    limiter.check(caller)
     return principal
 
 

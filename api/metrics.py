@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
-from core.monitor import GAP_SCORE
+from core.records.monitor import GAP_SCORE
 from core.schema import Answer
 
 
@@ -44,7 +44,7 @@ class Metrics:
         )
 
     def observe(self, answer: Answer, top_score: float) -> None:
-        """Count a freshly computed answer."""
+        """Count an answer given: computed, cached, from a table, or reviewed."""
         self.answers.labels("refused" if answer.refused else "answered").inc()
         if answer.refused or top_score < GAP_SCORE:
             self.gaps.inc()

@@ -84,9 +84,9 @@ def measure(
     both = ["everyone", "probe"]
     return {
         "upsert_s": round(upsert, 2),
-        "search": _latency_ms(lambda: store.search("bench", query, None, both, 10), queries),
+        "search": _latency_ms(lambda: store.nearest("bench", query, both, 10), queries),
         "filtered_10pct": _latency_ms(
-            lambda: store.search("bench", query, None, ["probe"], 10), queries
+            lambda: store.nearest("bench", query, ["probe"], 10), queries
         ),
         "count": store.count("bench"),
     }
@@ -102,8 +102,8 @@ def main() -> None:
     points = _points(args.n, rng)
     from qdrant_client import QdrantClient
 
-    from core.store_edge import EdgeStore
-    from core.store_qdrant import QdrantServerStore
+    from core.store.edge import EdgeStore
+    from core.store.qdrant import QdrantServerStore
 
     results: dict[str, Any] = {"n": args.n, "dim": DIM, "queries": args.queries}
     with tempfile.TemporaryDirectory() as tmp:

@@ -36,10 +36,10 @@ from typing import Any
 
 import numpy as np
 
+from answer import fuse
 from bench.common import require_squad, save, squad, write_corpus
 from bench.query import build_cairn
 from bench.query_quality import _doc, _metrics, splits
-from core.store import fuse
 
 DEPTH = 40
 FEATURES = (
@@ -172,13 +172,13 @@ class Features:
     """Builds each question's candidates and features from the real index."""
 
     def __init__(self, settings: Any) -> None:
-        from api.app import build_services
+        from answer import build_engine
         from core.text import split_sentences
         from ingest.chunk import index_text
 
-        self.services = build_services(settings)
-        self.collection = self.services.ask.live().collection
-        store, retriever = self.services.store, self.services.retriever
+        self.engine = build_engine(settings)
+        self.collection = self.engine.ask.live().collection
+        store, retriever = self.engine.store, self.engine.retriever
         chunks = store.get(self.collection, sorted(store.ids(self.collection)))
         self.chunks = {c.id: c for c in chunks}
         embed = retriever.embedder.embed
@@ -199,7 +199,7 @@ class Features:
         self.sentence_vec = dict(zip(unique, embed(unique), strict=True))
 
     def question(self, text: str, gold: int) -> Question:
-        retriever, store = self.services.retriever, self.services.store
+        retriever, store = self.engine.retriever, self.engine.store
         qv = retriever.embedder.embed([text])[0]
         qs = retriever.sparse.encode_query(text)
         dense = store.nearest(self.collection, qv.tolist(), ["everyone"], DEPTH)
@@ -236,11 +236,7 @@ class Features:
                 sent - sent.max(),
             ]
         )
-        weights = (
-            self.services.settings.answer.dense_weight,
-            self.services.settings.answer.sparse_weight,
-        )
-        shipped = retriever.rerank(text, fuse(dense, sparse, weights))
+        shipped = retriever.rerank(text, fuse(dense, sparse, retriever.weights))
         return Question(
             gold=gold,
             docs=[_doc(self.chunks[c].source) for c in ids],
@@ -264,7 +260,7 @@ def main() -> None:
         ev = [feats.question(q, g) for q, g in data["eval"][0]]
         tune = [feats.question(q, g) for q, g in data["tune"][0]]
         train = [feats.question(q, g) for q, g in answerable if (q, g) not in held]
-        feats.services.store.close()
+        feats.engine.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)
     shares = (0.5, 0.6, 0.7, 0.8)

@@ -30,7 +30,7 @@ def naive(folder: Path, questions_file: Path | None) -> dict[str, Any]:
     from llama_index.vector_stores.qdrant import QdrantVectorStore
     from qdrant_client import QdrantClient
 
-    from core.embedding import minilm_path
+    from core.embed import minilm_path
 
     docs = [Document(text=t, metadata={"source": n}) for n, t in _docs(folder)]
     started = time.perf_counter()
@@ -76,10 +76,10 @@ def cairn(folder: Path, home: Path, backend: str) -> dict[str, Any]:
     import unstructured.partition.text  # noqa: F401
 
     import ingest.parse  # noqa: F401
-    from core.embedding import build_embedder
+    from core.embed import build_embedder
     from core.records import Records
     from core.store import open_store
-    from ingest.pipeline import Ingestor
+    from ingest import Ingestor
 
     settings = _settings(home, backend)
     embedders: list[Any] = []
@@ -135,7 +135,8 @@ def _doc_rank(sources: list[str]) -> list[int]:
 
 def retrieval(home: Path, backend: str, questions_file: Path) -> dict[str, Any]:
     """Doc-level hit@k of Cairn's stored index: dense alone, BM25 alone, hybrid RRF."""
-    from core.embedding import build_embedder
+    from answer import Retriever
+    from core.embed import build_embedder
     from core.sparse import Bm25Encoder
     from core.store import open_store
 
@@ -145,6 +146,7 @@ def retrieval(home: Path, backend: str, questions_file: Path) -> dict[str, Any]:
     name = store.resolve_alias("cairn")
     assert name
     emb, bm25 = build_embedder(settings), Bm25Encoder()
+    retriever = Retriever(store, emb, bm25, settings.answer)
     dense = emb.embed([q for q, _ in questions])
     gold = [g for _, g in questions]
     runs: dict[str, list[list[int]]] = {"dense": [], "bm25": [], "hybrid": []}
@@ -155,7 +157,7 @@ def retrieval(home: Path, backend: str, questions_file: Path) -> dict[str, Any]:
             ("bm25", None, sparse),
             ("hybrid", dense[i], sparse),
         ):
-            hits = store.search(name, d, s, ["everyone"], 3 * K)
+            hits = retriever.hybrid(name, d, s, ["everyone"], 3 * K)
             runs[mode].append(_doc_rank([h.chunk.source for h in hits]))
     store.close()
     return {"backend": emb.backend, **{m: _metrics(r, gold) for m, r in runs.items()}}

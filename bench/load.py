@@ -26,9 +26,9 @@ from typing import Any
 
 import httpx
 
-from api.server import free_port, wait_ready
 from bench.common import ROOT, save
 from eval.golden import load
+from tools.testserver import serve_process
 
 
 async def _client(
@@ -92,30 +92,6 @@ async def _phase(
     return _summary(out, seconds)
 
 
-def _serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
-    """Start `cairn serve` with ``env``; wait until ready."""
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "cairn", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    if not wait_ready(url):
-        _stop(server)
-        raise RuntimeError("cairn serve did not become ready")
-    return server, url
-
-
-def _stop(server: subprocess.Popen[bytes]) -> None:
-    server.terminate()
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        server.kill()
-
-
 def main() -> None:
     """Ingest the samples, serve, load, report."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -140,21 +116,15 @@ def main() -> None:
     result["workers"] = 1
     # Side by side in one run: every question distinct with the sentence-vector cache off
     # (each answer embeds its candidate sentences), then with it on (the default).
-    off = _serve(env | {"CAIRN_ANSWER__SENTENCE_CACHE": "0"})
-    try:
+    with serve_process(env | {"CAIRN_ANSWER__SENTENCE_CACHE": "0"}) as off:
         result["unique_sentence_cache_off"] = asyncio.run(
-            _phase(off[1], args.clients, args.seconds, True, questions, "off")
+            _phase(off, args.clients, args.seconds, True, questions, "off")
         )
-    finally:
-        _stop(off[0])
-    server, url = _serve(env)
-    try:
+    with serve_process(env) as url:
         result["unique"] = asyncio.run(_phase(url, args.clients, args.seconds, True, questions))
         result["repeated"] = asyncio.run(
             _phase(url, args.clients, args.seconds / 3, False, questions)
         )
-    finally:
-        _stop(server)
     path = save("load", result)
     print({k: result[k] for k in ("unique_sentence_cache_off", "unique", "repeated")})
     print(f"wrote {path}")

@@ -17,6 +17,8 @@ Writes bench/results/query.json.
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import shutil
 import statistics
 import tempfile
@@ -58,11 +60,8 @@ def timed(fn: Callable[[str], object], questions: list[str]) -> dict[str, float]
 
 def build_cairn(home: Path, corpus: Path) -> Any:
     """Ingest with Cairn (auto backend) and return settings."""
-    from core.embedding import build_embedder
-    from core.records import Records
     from core.settings import Settings
-    from core.store import open_store
-    from ingest.pipeline import Ingestor
+    from ingest import sync_folder
 
     settings = Settings.model_validate(
         {
@@ -71,14 +70,7 @@ def build_cairn(home: Path, corpus: Path) -> Any:
             "api": {"rate_limit_per_minute": 0},
         }
     )
-    store = open_store(settings)
-    Ingestor(
-        settings,
-        Records(settings.records_url),
-        store,
-        lambda t: build_embedder(settings, calibration=lambda: t),
-    ).run(corpus)
-    store.close()
+    sync_folder(settings, corpus)
     return settings
 
 
@@ -87,7 +79,7 @@ def enlarge(settings: Any, n: int, contexts: list[str]) -> Any:
     import random
     import uuid
 
-    from core.embedding import build_embedder
+    from core.embed import build_embedder
     from core.records import Records
     from core.schema import Chunk, content_hash
     from core.settings import Settings
@@ -140,27 +132,31 @@ def enlarge(settings: Any, n: int, contexts: list[str]) -> Any:
 
 
 def cairn_latency(settings: Any, questions: list[str]) -> dict[str, Any]:
-    """Retrieval in-process and /ask over HTTP (uvicorn in a thread), cache misses only."""
-    from api.app import build_services, create_app
-    from api.server import background as serve
+    """Retrieval in-process and /ask over HTTP (`cairn serve` in a child process), cache
+    misses only."""
+    from answer import Query, build_engine
     from core.access import Principal
+    from tools.testserver import serve_process
 
-    services = build_services(settings)
+    engine = build_engine(settings)
     principal = Principal(name="bench", groups=["everyone", *GROUPS])
-    collection = services.ask.live().collection
+    collection = engine.ask.live().collection
     result: dict[str, Any] = {
         "retrieval": timed(
-            lambda q: services.retriever.search(q, principal, collection, 10), questions
+            lambda q: engine.retriever.search(Query(q, principal), collection, 10), questions
         )
     }
-    result["chunks"] = services.store.count(collection)
-    result["search_payloads_ab"] = payload_ab(services, collection, questions)
-    embedder = services.retriever.embedder
-    services.store.close()
-    with (
-        serve(create_app(settings, embedder)) as url,
-        httpx.Client(base_url=url, timeout=60) as http,
-    ):
+    result["chunks"] = engine.store.count(collection)
+    result["search_payloads_ab"] = payload_ab(engine, collection, questions)
+    engine.close()
+    env = {
+        **os.environ,
+        "CAIRN_HOME": str(settings.home),
+        "CAIRN_AUTH__ANONYMOUS": "true",
+        "CAIRN_AUTH__ANONYMOUS_GROUPS": json.dumps(list(settings.auth.anonymous_groups)),
+        "CAIRN_API__RATE_LIMIT_PER_MINUTE": "0",
+    }
+    with serve_process(env) as url, httpx.Client(base_url=url, timeout=60) as http:
         result["ask_http"] = timed(
             lambda q: http.post("/ask", json={"question": q}).raise_for_status(), questions
         )
@@ -170,12 +166,12 @@ def cairn_latency(settings: Any, questions: list[str]) -> dict[str, Any]:
     return result
 
 
-def payload_ab(services: Any, collection: str, questions: list[str]) -> dict[str, Any]:
+def payload_ab(engine: Any, collection: str, questions: list[str]) -> dict[str, Any]:
     """Hybrid search as shipped (payloads of the fused winners only) against the earlier
     way (payloads of all ~80 candidates), interleaved per question, same results checked."""
-    from core.store import fuse
+    from answer import fuse
 
-    store, retriever = services.store, services.retriever
+    store, retriever = engine.store, engine.retriever
     groups = ["everyone", *GROUPS]
     vectors = {q: retriever.embedder.embed([q])[0].tolist() for q in questions}
     sparse = {q: retriever.sparse.encode_query(q) for q in questions}
@@ -186,7 +182,8 @@ def payload_ab(services: Any, collection: str, questions: list[str]) -> dict[str
         return fuse(dense_hits, sparse_hits, (0.7, 0.3))[:10]
 
     def winners_only(q: str) -> list[Any]:
-        return list(store.search(collection, vectors[q], sparse[q], groups, 10))
+        hits: list[Any] = retriever.hybrid(collection, vectors[q], sparse[q], groups, 10)
+        return hits
 
     before: list[float] = []
     after: list[float] = []
@@ -215,7 +212,7 @@ def naive_latency(settings: Any, questions: list[str]) -> dict[str, Any]:
     from llama_index.vector_stores.qdrant import QdrantVectorStore
     from qdrant_client import QdrantClient
 
-    from core.embedding import minilm_path
+    from core.embed import minilm_path
     from core.store import open_store
 
     store = open_store(settings)
@@ -268,16 +265,16 @@ def main() -> None:
     try:
         write_corpus(work / "corpus", contexts)
         settings = build_cairn(work / "home", work / "corpus")
-        from api.app import build_services
+        from answer import build_engine
 
         data = splits(answerable, unanswerable)
-        services = build_services(settings)
-        collection = services.ask.live().collection
+        engine = build_engine(settings, audit=False)
+        collection = engine.ask.live().collection
         result: dict[str, Any] = {
-            "quality": {"retrieval": retrieval(services, collection, data["eval"][0])}
+            "quality": {"retrieval": retrieval(engine, collection, data["eval"][0])}
         }
-        result["quality"]["abstention"] = abstention(services, data)
-        services.store.close()
+        result["quality"]["abstention"] = abstention(engine, data)
+        engine.close()
         questions = [q for q, _ in sample(answerable, args.queries, seed=2)]
         print("latency at 1.2k ...", flush=True)
         result["small"] = {

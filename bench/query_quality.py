@@ -2,7 +2,7 @@
 
 *eval* (seed 0: 1,000 answerable + 500 unanswerable) is what we report. *tune* (seed 1,
 disjoint from eval) chose the fusion and rerank weights. The answerability model and its
-threshold (``min_confidence``'s default) were fitted by bench/fit_answerability.py on
+threshold (``min_confidence``'s default) were fitted by tools/fit_answerability.py on
 every SQuAD2-dev question outside eval, so eval stays unseen.
 Gold for an answerable question = its own paragraph (one .txt file per paragraph).
 """
@@ -14,10 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from api.deps import Services
+from answer import Engine, Query
 from bench.common import sample
 from core.access import Principal
-from core.store import fuse
 
 PRINCIPAL = Principal(name="bench", groups=["everyone"])
 
@@ -53,49 +52,37 @@ def _metrics(ranked: list[list[int]], gold: list[int]) -> dict[str, float]:
     return {k: round(v, 4) for k, v in out.items()}
 
 
-def retrieval(services: Services, collection: str, answerable: list[Any]) -> dict[str, Any]:
+def retrieval(engine: Engine, collection: str, answerable: list[Any]) -> dict[str, Any]:
     """hit@k/MRR for dense, BM25, fused hybrid and hybrid + lexical rerank."""
-    retriever, store = services.retriever, services.store
-    weights = (services.settings.answer.dense_weight, services.settings.answer.sparse_weight)
     runs: dict[str, list[list[int]]] = {"dense": [], "bm25": [], "hybrid": [], "hybrid+rerank": []}
     for question, _ in answerable:
-        vector = retriever.embedder.embed([question])[0].tolist()
-        dense = store.nearest(collection, vector, ["everyone"], 40)
-        sparse = store.nearest(
-            collection, retriever.sparse.encode_query(question), ["everyone"], 40
-        )
-        fused = fuse(dense, sparse, weights)
-        runs["dense"].append([_doc(h.chunk.source) for h in dense])
-        runs["bm25"].append([_doc(h.chunk.source) for h in sparse])
-        runs["hybrid"].append([_doc(h.chunk.source) for h in fused])
-        runs["hybrid+rerank"].append(
-            [_doc(h.chunk.source) for h in retriever.rerank(question, fused)]
-        )
+        rankings = engine.retriever.rankings(Query(question, PRINCIPAL), collection)
+        for mode, hits in rankings.items():
+            runs[mode].append([_doc(h.chunk.source) for h in hits])
     gold = [g for _, g in answerable]
     return {name: _metrics(r, gold) for name, r in runs.items()}
 
 
-def asked(services: Services, questions: list[str]) -> list[tuple[bool, float]]:
-    """(refused, confidence) from the real /ask path (audit off: synthetic caller)."""
-    services.ask.audit = False
+def asked(engine: Engine, questions: list[str]) -> list[tuple[bool, float]]:
+    """(refused, confidence) from the real /ask path (build the engine with audit off)."""
     out = []
     for q in questions:
-        answer = services.ask.ask(q, PRINCIPAL)
+        answer = engine.ask.ask(q, PRINCIPAL)
         out.append((answer.refused, answer.confidence))
     return out
 
 
-def abstention(services: Services, data: dict[str, tuple[list[Any], list[str]]]) -> dict[str, Any]:
+def abstention(engine: Engine, data: dict[str, tuple[list[Any], list[str]]]) -> dict[str, Any]:
     """How often /ask refuses unanswerables vs answerables, at the shipped threshold
     (``min_confidence``'s default, fitted without the eval sample)."""
     ev_a, ev_u = (
-        np.array(asked(services, qs)) for qs in ([q for q, _ in data["eval"][0]], data["eval"][1])
+        np.array(asked(engine, qs)) for qs in ([q for q, _ in data["eval"][0]], data["eval"][1])
     )
     from sklearn.metrics import roc_auc_score
 
     labels = np.r_[np.ones(len(ev_a)), np.zeros(len(ev_u))]
     return {
-        "threshold": round(services.settings.answer.min_confidence, 4),
+        "threshold": round(engine.settings.answer.min_confidence, 4),
         "abstain_on_unanswerable": round(float(ev_u[:, 0].mean()), 4),
         "false_abstention_on_answerable": round(float(ev_a[:, 0].mean()), 4),
         "auroc": round(float(roc_auc_score(labels, np.r_[ev_a[:, 1], ev_u[:, 1]])), 4),

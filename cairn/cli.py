@@ -18,7 +18,7 @@ from rich.console import Console
 
 from cairn.eval_cmd import eval_app
 from cairn.monitor_cmd import monitor_app, purge
-from core.embedding import Embedder, build_embedder
+from core.embed import Embedder, build_embedder
 from core.errors import CairnError
 from core.records import Records
 from core.settings import Settings, get_settings
@@ -56,8 +56,8 @@ def ingest(
 ) -> None:
     """Sync a folder into the index: new/changed files are embedded, removed ones deleted."""
     from cairn.render import RichProgress, print_report
-    from core import versions
-    from ingest.pipeline import Ingestor
+    from core.records import versions
+    from ingest import Ingestor
 
     settings = get_settings()
 
@@ -121,7 +121,7 @@ def index_promote(
     ] = False,
 ) -> None:
     """Make a version live (switch the alias); refused if its latest eval failed the gate."""
-    from core import versions
+    from core.records import versions
 
     settings = get_settings()
     with kernel(settings) as (records, store):
@@ -132,7 +132,7 @@ def index_promote(
 @index_app.command("rollback")
 def index_rollback() -> None:
     """Switch the alias back to the previously live version."""
-    from core import versions
+    from core.records import versions
 
     settings = get_settings()
     with kernel(settings) as (records, store):
@@ -187,7 +187,7 @@ def keys_revoke(name: str) -> None:
 @app.command()
 def backup(dest: Annotated[Path, typer.Argument(help="Empty or new folder")]) -> None:
     """Back up the records DB (all tables) and every index version's vectors."""
-    from core.backup import backup as run_backup
+    from core.records.backup import backup as run_backup
 
     settings = get_settings()
     with kernel(settings) as (records, store):
@@ -203,7 +203,7 @@ def restore(
     src: Annotated[Path, typer.Argument(help="A folder written by `cairn backup`")],
 ) -> None:
     """Restore a backup into an empty CAIRN_HOME / CAIRN_DATABASE_URL."""
-    from core.backup import restore as run_restore
+    from core.records.backup import restore as run_restore
 
     settings = get_settings()
     with kernel(settings) as (records, store):
@@ -222,7 +222,8 @@ def serve(
     """Run the HTTP API with uvicorn."""
     import uvicorn
 
-    from api.app import create_app, preflight
+    from answer import preflight
+    from api.app import create_app
 
     settings = get_settings()
     if workers > 1 and not settings.qdrant.url:

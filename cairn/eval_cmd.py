@@ -21,10 +21,7 @@ SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 
 def _index_corpus(settings: Settings, corpus: Path, name: str) -> Settings:
     """A separate home per evaluated corpus (re-runs sync incrementally); shared model cache."""
-    from core.embedding import build_embedder
-    from core.records import Records
-    from core.store import open_store
-    from ingest.pipeline import Ingestor
+    from ingest import sync_folder
 
     home = settings.home / "eval" / name
     scoped = settings.model_copy(
@@ -35,16 +32,7 @@ def _index_corpus(settings: Settings, corpus: Path, name: str) -> Settings:
             "qdrant": settings.qdrant.model_copy(update={"url": None}),
         }
     )
-    store = open_store(scoped)
-    try:
-        Ingestor(
-            scoped,
-            Records(scoped.records_url),
-            store,
-            lambda t: build_embedder(scoped, calibration=lambda: t),
-        ).run(corpus)
-    finally:
-        store.close()
+    sync_folder(scoped, corpus)
     return scoped
 
 
@@ -72,15 +60,22 @@ def run(
         Path | None, typer.Option(help="Write this run's metrics as a baseline")
     ] = None,
     out: Annotated[Path, typer.Option(help="Reports folder")] = Path("eval/reports"),
+    suite: Annotated[
+        Path | None, typer.Option(help="Suite YAML: several corpora, one table per corpus")
+    ] = None,
+    split: Annotated[str, typer.Option(help="With --suite: tune, report or all")] = "report",
 ) -> None:
     """Evaluate and write eval/reports/<timestamp>/report.{json,html}."""
     if ctx.invoked_subcommand is not None:
         return
-    from api.app import build_services
-    from core.tables import EvalRun
+    if suite is not None:
+        _run_suite(suite, split, out)
+        return
+    from core.records import EvalRun
     from eval import datasets, report
     from eval import gate as gating
     from eval import golden as golden_io
+    from eval.runner import evaluation_engine
     from eval.runner import run as run_eval
 
     settings = get_settings()
@@ -102,14 +97,13 @@ def run(
     else:
         raise CairnError("give --golden PATH or --dataset squad|contoso")
     target = _index_corpus(settings, corpus, dataset or corpus.name) if corpus else settings
-    services = build_services(target)
+    engine = evaluation_engine(target, pinned=version)
     try:
-        services.ask.pinned = version
-        result = run_eval(services, cases, repeats=repeats)
+        result = run_eval(engine, cases, repeats=repeats)
         verdict = gating.compare(result["metrics"], gating.load(gate)) if gate else None
         folder = report.write(result, out, label, verdict)
         if target is settings:
-            services.records.add_eval(
+            engine.records.add_eval(
                 EvalRun(
                     version=result["index"]["version"],
                     dataset=label,
@@ -119,13 +113,63 @@ def run(
                 )
             )
     finally:
-        services.store.close()
+        engine.close()
     if save_baseline:
         save_baseline.parent.mkdir(parents=True, exist_ok=True)
         save_baseline.write_text(json.dumps(gating.baseline_from(result["metrics"]), indent=2))
     _print(result["metrics"], verdict, folder)
     if verdict is not None and not verdict["passed"]:
         sys.exit(1)
+
+
+def _run_suite(path: Path, split: str, out: Path) -> None:
+    """Index each corpus of the suite in its own eval home, run its cases, one table."""
+    from eval import golden as golden_io
+    from eval import report
+    from eval import suite as suites
+    from eval.runner import CaseResult, evaluation_engine
+    from eval.runner import run as run_eval
+
+    if split not in ("tune", "report", "all"):
+        raise CairnError(f"--split must be tune, report or all, not {split!r}")
+    settings = get_settings()
+    loaded = suites.Suite.load(path)
+    tables: dict[str, dict[str, float]] = {}
+    cases: dict[str, list[dict[str, object]]] = {}
+    for corpus in loaded.corpora:
+        if not corpus.path.is_dir():
+            console.print(f"skipped {corpus.name}: {corpus.path} not found")
+            continue
+        picked = suites.pick(golden_io.load(corpus.golden), split)  # type: ignore[arg-type]
+        scoped = settings.model_copy(
+            update={"ingest": settings.ingest.model_copy(update={"access": corpus.access})}
+        )
+        target = _index_corpus(scoped, corpus.path, corpus.name)
+        engine = evaluation_engine(target)
+        try:
+            result = run_eval(engine, picked, repeats=2)
+        finally:
+            engine.close()
+        rows = [
+            CaseResult(**{k: v for k, v in c.items() if k != "correct"}) for c in result["cases"]
+        ]
+        tables[corpus.name] = suites.corpus_metrics(rows)
+        cases[corpus.name] = result["cases"]
+    if not tables:
+        raise CairnError(f"no corpus of {path} was found: nothing evaluated")
+    payload = {"suite": str(path), "split": split, **suites.summary(tables), "cases": cases}
+    folder = report.write_suite(payload, out)
+    table = Table(
+        "corpus", *(label for _, label in report.SUITE_COLUMNS), title=f"Evaluation ({split})"
+    )
+    for name, row in tables.items():
+        table.add_row(
+            name, *(("n/a" if row[k] < 0 else f"{row[k]:g}") for k, _ in report.SUITE_COLUMNS)
+        )
+    Console().print(table)
+    for line in payload["missed"]:
+        console.print(f"[yellow]target missed:[/] {line}")
+    console.print(f"report: {folder / 'report.html'}")
 
 
 def _print(metrics: dict[str, float], verdict: dict[str, object] | None, folder: Path) -> None:
@@ -151,20 +195,13 @@ def export_feedback(
     ),
 ) -> None:
     """Turn thumbs-down answers into regression cases (fill in expected facts, then gate on them)."""
-    from sqlalchemy import select
-
-    from core.records import Records
-    from core.tables import AnswerRecord, Feedback
+    from core.records import Records, audit
     from eval.golden import GoldenCase, save
 
     records = Records(get_settings().records_url)
-    query = (
-        select(Feedback, AnswerRecord)
-        .join(AnswerRecord, AnswerRecord.id == Feedback.answer_id)
-        .where(Feedback.helpful.is_(False))
+    rows = sorted(
+        audit.list_feedback(records, helpful=False, limit=1_000_000), key=lambda r: r[0].id
     )
-    with records.session() as s:
-        rows = s.execute(query.order_by(Feedback.id)).all()
     cases = [
         GoldenCase(
             id=f"feedback-{fb.id}",

@@ -9,8 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from core import monitor, review
-from core.records import Records
+from core.records import Records, monitor, review
 from core.settings import get_settings
 
 monitor_app = typer.Typer(no_args_is_help=True, help="Answer quality over time; drift; gaps.")

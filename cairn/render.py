@@ -12,8 +12,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from ingest.pipeline import Progress as ProgressSink
-from ingest.report import IngestReport
+from ingest import IngestReport
+from ingest import Progress as ProgressSink
 
 
 class RichProgress(ProgressSink):

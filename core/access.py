@@ -17,10 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core.errors import AuthError, CairnError
-from core.records import Records
+from core.records import ApiKey, Records, utcnow
 from core.schema import DEFAULT_GROUP
 from core.settings import Settings
-from core.tables import ApiKey, utcnow
 
 KEY_PREFIX = "cairn_"
 ADMIN_GROUP = "admin"

@@ -1,7 +1,8 @@
 """Settings: one nested pydantic-settings tree, read from ``CAIRN_*`` environment variables.
 
 Nested fields use a double underscore: ``CAIRN_QDRANT__URL``, ``CAIRN_EMBEDDING__BACKEND``.
-Every knob is listed in the README's configuration table.
+Every knob has a description; docs/configuration.md is generated from them
+(``python -m tools.config_doc``).
 """
 
 from __future__ import annotations
@@ -17,34 +18,48 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class QdrantSettings(BaseModel):
     """Vector engine: embedded (default) or a Qdrant server when ``url`` is set."""
 
-    url: str | None = None
-    api_key: str | None = None
-    alias: str = "cairn"
-    timeout_s: float = 30.0
+    url: str | None = Field(
+        None, description="Qdrant server URL; unset = the embedded engine under `home`"
+    )
+    api_key: str | None = Field(None, description="Qdrant server API key")
+    alias: str = Field("cairn", description="alias naming the live index version")
+    timeout_s: float = Field(30.0, gt=0, description="Qdrant client timeout in seconds")
 
 
 class EmbeddingSettings(BaseModel):
     """Which embedding backend computes the dense vectors."""
 
-    backend: Literal["auto", "openvino", "torch", "fake"] = "auto"
-    batch_size: int = Field(32, ge=1, le=1024)
-    threads: int = Field(0, ge=0, description="0 = all cores")
-    bf16: bool = True
-    calibration_size: int = Field(300, ge=16, le=5000)
+    backend: Literal["auto", "openvino", "torch", "fake"] = Field(
+        "auto",
+        description="auto (OpenVINO int8, else torch fp32), openvino, torch, fake (tests only)",
+    )
+    batch_size: int = Field(32, ge=1, le=1024, description="texts per inference batch")
+    threads: int = Field(0, ge=0, description="inference threads; 0 = all cores")
+    bf16: bool = Field(
+        False,
+        description="Run the int8 model's float ops in bf16 where the CPU has bf16 units. "
+        "Off by default: on AMX CPUs it drops some passages' cosine to fp32 to 0.87 "
+        "(tests/core/test_embedding.py) for a few per cent of speed.",
+    )
+    calibration_size: int = Field(
+        300, ge=16, le=5000, description="passages of your corpus that calibrate int8 quantization"
+    )
 
 
 class ChunkingSettings(BaseModel):
     """How parsed documents are split; recorded with each index version."""
 
-    chunk_tokens: int = Field(200, ge=32, le=256)
-    overlap_tokens: int = Field(32, ge=0, le=128)
+    chunk_tokens: int = Field(200, ge=32, le=256, description="max MiniLM tokens per chunk")
+    overlap_tokens: int = Field(
+        32, ge=0, le=128, description="token overlap between chunks of one section"
+    )
 
 
 class IngestSettings(BaseModel):
     """Limits and batching for ``cairn ingest``."""
 
-    max_file_mb: float = Field(20.0, gt=0)
-    batch_chunks: int = Field(256, ge=1)
+    max_file_mb: float = Field(20.0, gt=0, description="larger files are reported, not read")
+    batch_chunks: int = Field(256, ge=1, description="chunks embedded and stored per batch")
     min_free_mb: int = Field(
         256,
         ge=0,
@@ -56,6 +71,12 @@ class IngestSettings(BaseModel):
         default_factory=lambda: ["eng"],
         description='ISO 639-3 codes for the parser heuristics; ["auto"] detects per document',
     )
+    access: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="access groups by path prefix relative to the corpus root, e.g. "
+        '{"hr/": ["people-ops"]}, for folders that cannot hold an _access.yaml; '
+        "the longest matching prefix wins, and an _access.yaml in the folders wins over both",
+    )
 
 
 class AuthSettings(BaseModel):
@@ -64,21 +85,36 @@ class AuthSettings(BaseModel):
     secret: str | None = Field(
         None, description="HMAC secret for API key hashes; generated into <home> if unset"
     )
-    admin_key: str | None = None
-    anonymous: bool = False
-    anonymous_groups: list[str] = Field(default_factory=lambda: ["everyone"])
+    admin_key: str | None = Field(
+        None, description="the admin key: every group, and the admin endpoints"
+    )
+    anonymous: bool = Field(False, description="allow requests without a key (`make up` does)")
+    anonymous_groups: list[str] = Field(
+        default_factory=lambda: ["everyone"], description="groups of anonymous callers"
+    )
 
 
 class AnswerSettings(BaseModel):
     """Retrieval, answering, grounding and refusal knobs."""
 
-    answerer: Literal["extractive", "llm"] = "extractive"
-    top_k: int = Field(5, ge=1, le=50)
-    dense_weight: float = Field(0.7, ge=0)
-    sparse_weight: float = Field(0.3, ge=0)
-    rerank_weight: float = Field(0.3, ge=0, le=5)
-    rerank_depth: int = Field(10, ge=1, le=100)
-    max_sentences: int = Field(3, ge=1, le=10)
+    answerer: Literal["extractive", "llm"] = Field(
+        "extractive", description="extractive (quotes the documents) or llm (CAIRN_LLM__*)"
+    )
+    top_k: int = Field(5, ge=1, le=50, description="passages given to the answerer")
+    dense_weight: float = Field(
+        0.7,
+        ge=0,
+        description="weight of the dense cosine in score fusion (the answerability model "
+        "was fitted with 0.7/0.3: refit it if you change the weights)",
+    )
+    sparse_weight: float = Field(
+        0.3, ge=0, description="weight of the normalised BM25 score in score fusion"
+    )
+    rerank_weight: float = Field(
+        0.3, ge=0, le=5, description="weight of the lexical best-sentence rerank bonus"
+    )
+    rerank_depth: int = Field(10, ge=1, le=100, description="fused passages the rerank reorders")
+    max_sentences: int = Field(3, ge=1, le=10, description="sentences in an extractive answer")
     sentence_cache: int = Field(
         50_000, ge=0, description="document sentence vectors kept across requests (0 = off)"
     )
@@ -89,19 +125,29 @@ class AnswerSettings(BaseModel):
         description="refuse below this confidence; the default is the answerability model's "
         "fitted threshold (9 % false abstention on held-out SQuAD2-dev questions)",
     )
-    min_support: float = Field(0.5, ge=0, le=1)
-    grounding_policy: Literal["drop", "refuse"] = "drop"
-    max_question_chars: int = Field(2000, ge=10)
+    min_support: float = Field(
+        0.5, ge=0, le=1, description="a sentence is supported by its passage at or above this"
+    )
+    grounding_policy: Literal["drop", "refuse"] = Field(
+        "drop", description="drop unsupported sentences, or refuse the whole answer"
+    )
+    max_question_chars: int = Field(
+        2000, ge=10, description="longer questions are rejected (HTTP 422)"
+    )
     review_below: float = Field(
         0.45, ge=0, le=1, description="answers under this confidence go to the review queue"
     )
-    approved_similarity: float = Field(0.92, ge=0.5, le=1)
+    approved_similarity: float = Field(
+        0.92, ge=0.5, le=1, description="question similarity at which an approved answer is reused"
+    )
 
 
 class TablesSettings(BaseModel):
     """Structured data: the semantic model file (unset: tables are off)."""
 
-    model: Path | None = None
+    model: Path | None = Field(
+        None, description="semantic model YAML for table questions; unset = tables are off"
+    )
     sql: Literal["planner", "planner+llm"] = Field(
         "planner",
         description="planner+llm: questions the planner cannot express go to the LLM "
@@ -112,9 +158,14 @@ class TablesSettings(BaseModel):
 class ApiSettings(BaseModel):
     """HTTP hardening: body size, per-caller rate limit, CORS."""
 
-    max_body_bytes: int = Field(65536, ge=1024)
-    rate_limit_per_minute: int = Field(120, ge=0, description="0 = unlimited")
-    cors_origins: list[str] = Field(default_factory=list)
+    max_body_bytes: int = Field(65536, ge=1024, description="larger request bodies get a 413")
+    rate_limit_per_minute: int = Field(
+        120, ge=0, description="requests per caller per minute; 0 = unlimited"
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        description='allowed browser origins, e.g. ["https://intranet.example"]',
+    )
     threads: int = Field(
         0,
         ge=0,
@@ -128,11 +179,13 @@ class ApiSettings(BaseModel):
 class LlmSettings(BaseModel):
     """Optional OpenAI-compatible answerer."""
 
-    base_url: str | None = None
-    api_key: str | None = None
-    model: str = "local"
-    timeout_s: float = 60.0
-    max_tokens: int = 512
+    base_url: str | None = Field(
+        None, description="OpenAI-compatible endpoint, e.g. http://localhost:8080/v1"
+    )
+    api_key: str | None = Field(None, description="bearer key for the endpoint")
+    model: str = Field("local", description="model name sent with each request")
+    timeout_s: float = Field(60.0, gt=0, description="seconds before a call fails")
+    max_tokens: int = Field(512, ge=1, description="most tokens one completion may generate")
 
 
 class Settings(BaseSettings):
@@ -142,9 +195,17 @@ class Settings(BaseSettings):
         env_prefix="CAIRN_", env_nested_delimiter="__", extra="ignore"
     )
 
-    home: Path = Path(".cairn")
-    models_dir: Path | None = None
-    database_url: str | None = None
+    home: Path = Field(
+        Path(".cairn"), description="data folder: embedded vectors, SQLite records, models"
+    )
+    models_dir: Path | None = Field(
+        None, description="cache of the quantized embedding model; unset = <home>/models"
+    )
+    database_url: str | None = Field(
+        None,
+        description="records DB URL, e.g. postgresql://postgres@127.0.0.1:5432/test; "
+        "unset = SQLite in <home>",
+    )
     qdrant: QdrantSettings = QdrantSettings()
     embedding: EmbeddingSettings = EmbeddingSettings()
     chunking: ChunkingSettings = ChunkingSettings()
@@ -154,9 +215,14 @@ class Settings(BaseSettings):
     llm: LlmSettings = LlmSettings()
     api: ApiSettings = ApiSettings()
     tables: TablesSettings = TablesSettings()
-    redis_url: str | None = None
+    redis_url: str | None = Field(
+        None,
+        description="share the answer cache across API workers, e.g. redis://127.0.0.1:6379/0",
+    )
     retention_days: int = Field(365, ge=1, description="`cairn purge` deletes older questions")
-    eval_reports: Path = Path("eval/reports")
+    eval_reports: Path = Field(
+        Path("eval/reports"), description="where the API finds the latest eval report"
+    )
 
     @property
     def records_url(self) -> str:

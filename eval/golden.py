@@ -5,6 +5,7 @@
      "answerable": true, "groups": ["everyone"], "tags": ["benefits"]}
 
 ``expected_facts`` is a list of facts; each fact is a list of acceptable alternatives.
+``expected_pages`` (PDFs) and ``split`` (tune | report, assigned by document) are optional.
 ``groups`` are the asking caller's groups; ``answerable`` is from that caller's view (a
 question about a restricted document is unanswerable for someone outside its group).
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
@@ -30,6 +32,12 @@ class GoldenCase(BaseModel):
     groups: list[str] = Field(default_factory=lambda: ["everyone"])
     tags: list[str] = Field(default_factory=list)
     answers: list[str] = Field(default_factory=list, description="gold answer texts, for token F1")
+    expected_pages: list[int] = Field(
+        default_factory=list, description="1-based pages (PDFs) where the facts are"
+    )
+    split: Literal["tune", "report"] | None = Field(
+        None, description="tune: choose thresholds on it; report: report on it (by document)"
+    )
     notes: str = ""
 
 

@@ -100,3 +100,73 @@ td{{border-bottom:1px solid #eee;padding:0.25rem 0.6rem;vertical-align:top}}
 <h2>Questions answered wrongly, not refused, or leaking ({len(failures)})</h2>
 <table><tr><td><b>id</b></td><td><b>question</b></td><td><b>answer</b></td><td><b>conf.</b></td><td><b>cited</b></td></tr>{case_rows}</table>
 </body></html>"""
+
+
+SUITE_COLUMNS = (
+    ("fact_recall", "fact recall"),
+    ("source_hit", "source hit"),
+    ("page_hit", "page hit"),
+    ("false_refusals", "false refusals"),
+    ("unanswerables_refused", "unanswerables refused"),
+    ("leaks", "leaks"),
+    ("answer_words_mean", "words (mean)"),
+    ("answer_words_max", "words (max)"),
+    ("answerable", "answerable"),
+    ("unanswerable", "unanswerable"),
+)
+
+
+def write_suite(payload: dict[str, Any], out_root: Path) -> Path:
+    """A per-corpus suite run: report.json (metrics flattened as corpus.metric) + report.html."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    folder = out_root / stamp
+    folder.mkdir(parents=True, exist_ok=True)
+    metrics = {f"{c}.{k}": v for c, table in payload["corpora"].items() for k, v in table.items()}
+    full = {"at": stamp, "metrics": metrics, "gate": None, **payload}
+    (folder / "report.json").write_text(json.dumps(full, indent=2))
+    (folder / "report.html").write_text(render_suite(full))
+    return folder
+
+
+def render_suite(payload: dict[str, Any]) -> str:
+    """One row per corpus, the targets missed, and every wrong case per corpus."""
+    head = "".join(f"<td><b>{html.escape(label)}</b></td>" for _, label in SUITE_COLUMNS)
+    rows = "".join(
+        f"<tr><td>{html.escape(name)}</td>"
+        + "".join(
+            f"<td>{'n/a' if table.get(key, -1) < 0 else format(table.get(key, 0), 'g')}</td>"
+            for key, _ in SUITE_COLUMNS
+        )
+        + "</tr>"
+        for name, table in payload["corpora"].items()
+    )
+    missed = (
+        "".join(f"<li>{html.escape(line)}</li>" for line in payload["missed"]) or "<li>none</li>"
+    )
+    wrong = ""
+    for name, cases in payload.get("cases", {}).items():
+        bad = [
+            c
+            for c in cases
+            if (c["answerable"] and not c["correct"]) or (not c["answerable"] and not c["refused"])
+        ]
+        wrong += (
+            f"<h3>{html.escape(name)} ({len(bad)})</h3><table>"
+            + "".join(
+                f"<tr><td>{html.escape(c['id'])}</td><td>{html.escape(c['question'])}</td>"
+                f"<td>{'refused' if c['refused'] else html.escape(c['answer'][:400])}</td>"
+                f"<td>{html.escape(', '.join(c['cited_sources']))}</td></tr>"
+                for c in bad
+            )
+            + "</table>"
+        )
+    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>Cairn eval — {html.escape(payload["suite"])}</title>
+<style>body{{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1200px;color:#222}}
+table{{border-collapse:collapse;font-size:0.9rem}} td{{border-bottom:1px solid #eee;padding:0.25rem 0.6rem;vertical-align:top}}</style>
+</head><body><h1>Cairn evaluation by corpus</h1>
+<p>{html.escape(payload["suite"])} · split {html.escape(payload["split"])} · {payload["at"]}</p>
+<table><tr><td><b>corpus</b></td>{head}</tr>{rows}</table>
+<h2>Targets missed</h2><ul>{missed}</ul>
+<h2>Wrong answers and answered unanswerables</h2>{wrong}
+</body></html>"""

@@ -1,4 +1,4 @@
-"""Run a golden set against an index in-process (through api.services) and score it."""
+"""Run a golden set against an index in-process (through the answer engine) and score it."""
 
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from api.deps import Services
-from api.services.ground import MARKER
+from answer import MODES, Engine, Query, build_engine
+from answer.ground import MARKER
 from core.access import Principal
+from core.embed import Embedder
 from core.schema import Answer
-from core.store import fuse
+from core.settings import Settings
 from eval import metrics as m
 from eval.golden import GoldenCase
 
-MODES = ("dense", "bm25", "hybrid", "hybrid+rerank")
 INDEPENDENT_MIN = 90  # rapidfuzz partial_ratio for the independent grounding check
 
 
@@ -29,6 +29,14 @@ class NoCache:
 
     def put(self, key: str, value: str) -> None:
         """Drop."""
+
+
+def evaluation_engine(
+    settings: Settings, embedder: Embedder | None = None, pinned: int | None = None
+) -> Engine:
+    """The engine eval runs on: no audit records, no answer cache, optionally a staged
+    (``pinned``) version instead of the live one."""
+    return build_engine(settings, embedder, audit=False, pinned=pinned, cache=NoCache())
 
 
 @dataclass
@@ -54,6 +62,10 @@ class CaseResult:
     leaked: list[str]
     n_expected: int = 0
     ranks: dict[str, list[int]] = field(default_factory=dict)
+    expected_pages: list[int] = field(default_factory=list)
+    source_hit: bool = False  # an expected source among the citations (or closest sources)
+    page_hit: bool = False  # ... on an expected page
+    words: int = 0
 
     @property
     def correct(self) -> bool:
@@ -66,23 +78,10 @@ def _principal(case: GoldenCase) -> Principal:
 
 
 def _ranks(
-    services: Services, collection: str, case: GoldenCase, principal: Principal
+    engine: Engine, collection: str, case: GoldenCase, principal: Principal
 ) -> dict[str, list[int]]:
-    retriever, store = services.retriever, services.store
     expected = set(case.expected_sources)
-    vector = retriever.embedder.embed([case.question])[0].tolist()
-    dense = store.nearest(collection, vector, principal.groups, 40)
-    sparse = store.nearest(
-        collection, retriever.sparse.encode_query(case.question), principal.groups, 40
-    )
-    weights = (services.settings.answer.dense_weight, services.settings.answer.sparse_weight)
-    fused = fuse(dense, sparse, weights)
-    lists = {
-        "dense": dense,
-        "bm25": sparse,
-        "hybrid": fused,
-        "hybrid+rerank": retriever.rerank(case.question, fused),
-    }
+    lists = engine.retriever.rankings(Query(case.question, principal), collection)
     return {mode: m.ranks([h.chunk.source for h in hits], expected) for mode, hits in lists.items()}
 
 
@@ -106,16 +105,18 @@ def _grounding(answer: Answer) -> tuple[float, float]:
 
 
 def run_case(
-    services: Services, case: GoldenCase, doc_groups: dict[str, list[str]], collection: str
+    engine: Engine, case: GoldenCase, doc_groups: dict[str, list[str]], collection: str
 ) -> CaseResult:
     """Ask one case and score it."""
     principal = _principal(case)
     started = time.perf_counter()
-    answer = services.ask.ask(case.question, principal)
+    answer = engine.ask.ask(case.question, principal)
     latency = (time.perf_counter() - started) * 1000
     cited = [c.source for c in answer.citations] if not answer.refused else []
     shown = [c.source for c in answer.citations]
     expected = set(case.expected_sources)
+    pages = set(case.expected_pages)
+    on_page = any(c.source in expected and c.page in pages for c in answer.citations)
     precision, recall = m.citation_pr(cited, expected) if case.answerable else (1.0, 1.0)
     api, independent = _grounding(answer)
     # Table answers cite tables (access-checked by the semantic layer), not indexed documents.
@@ -143,22 +144,26 @@ def run_case(
         support_independent=independent,
         leaked=leaked,
         n_expected=len(expected),
-        ranks=_ranks(services, collection, case, principal) if case.expected_sources else {},
+        ranks=_ranks(engine, collection, case, principal) if case.expected_sources else {},
+        expected_pages=case.expected_pages,
+        source_hit=bool(expected & set(shown)),
+        page_hit=on_page,
+        words=len(MARKER.sub("", answer.answer).split()) if not answer.refused else 0,
     )
 
 
 def consistency(
-    services: Services, cases: list[GoldenCase], questions: int = 5, repeats: int = 20
+    engine: Engine, cases: list[GoldenCase], questions: int = 5, repeats: int = 20
 ) -> float:
     """Share of (question, repeat) answers byte-identical to the first (cache bypassed)."""
     picked = [c for c in cases if c.answerable][:questions]
     same = total = 0
     for case in picked:
         principal = _principal(case)
-        first = services.ask.ask(case.question, principal)
+        first = engine.ask.ask(case.question, principal)
         key = (first.answer, [c.model_dump() for c in first.citations], first.confidence)
         for _ in range(repeats - 1):
-            again = services.ask.ask(case.question, principal)
+            again = engine.ask.ask(case.question, principal)
             same += (
                 again.answer,
                 [c.model_dump() for c in again.citations],
@@ -168,16 +173,14 @@ def consistency(
     return same / total if total else 1.0
 
 
-def run(services: Services, cases: list[GoldenCase], repeats: int = 20) -> dict[str, Any]:
-    """Evaluate every case; returns per-case results and the aggregate metrics."""
-    services.ask.cache = NoCache()
-    services.ask.audit = False
-    version = services.ask.live()
-    manifest = services.records.manifest(version.version, with_text=False)
+def run(engine: Engine, cases: list[GoldenCase], repeats: int = 20) -> dict[str, Any]:
+    """Evaluate every case on an ``evaluation_engine``; per-case results and the metrics."""
+    version = engine.ask.live()
+    manifest = engine.records.manifest(version.version, with_text=False)
     doc_groups = {path: list(row.groups) for path, row in manifest.items()}
-    results = [run_case(services, c, doc_groups, version.collection) for c in cases]
+    results = [run_case(engine, c, doc_groups, version.collection) for c in cases]
     summary = aggregate(results)
-    summary["consistency.identical_share"] = round(consistency(services, cases, repeats=repeats), 4)
+    summary["consistency.identical_share"] = round(consistency(engine, cases, repeats=repeats), 4)
     return {
         "index": {
             "version": version.version,

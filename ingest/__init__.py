@@ -1,1 +1,14 @@
-"""Ingestion: sources → parse (unstructured) → chunk (llama-index) → embed → upsert."""
+"""Ingestion: sources → parse (unstructured) → chunk (llama-index) → embed → upsert.
+
+``Ingestor(settings, records, store, embedder).run(folder)`` syncs a folder into an index
+version by its manifest: new files are added, changed ones replaced, removed ones deleted,
+unchanged ones skipped. ``IngestReport`` is the run's summary and data-quality report.
+"""
+
+from __future__ import annotations
+
+from ingest.pipeline import Ingestor, Progress
+from ingest.report import FileResult, IngestReport
+from ingest.sync import sync_folder
+
+__all__ = ["FileResult", "IngestReport", "Ingestor", "Progress", "sync_folder"]

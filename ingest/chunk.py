@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from core.embedding import minilm_path
+from core.embed import minilm_path
 from core.schema import Block, Chunk, ParsedDocument, chunk_id_for, content_hash, doc_id_for
 from core.settings import ChunkingSettings
 

@@ -17,10 +17,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from core import review, versions
-from core.embedding import Embedder
+from core.embed import Embedder
 from core.errors import CairnError, DiskFull, IngestError
-from core.records import IndexVersion, ManifestRow, Records, utcnow
+from core.records import IndexVersion, ManifestRow, Records, review, utcnow, versions
 from core.schema import DEFAULT_GROUP, Chunk, doc_id_for
 from core.settings import Settings
 from core.sparse import Bm25Encoder
@@ -28,7 +27,14 @@ from core.store import StoredPoint, VectorStore
 from ingest.chunk import chunk_document, index_text
 from ingest.parse import parse, to_document
 from ingest.report import FileResult, IngestReport
-from ingest.sources import SUPPORTED, SourceFile, file_hash, folder_groups, walk
+from ingest.sources import (
+    SUPPORTED,
+    SourceFile,
+    configured_groups,
+    file_hash,
+    folder_groups,
+    walk,
+)
 
 PARSER_VERSION = "1"
 MB = 1024 * 1024
@@ -128,7 +134,9 @@ class Ingestor:
         result = FileResult(path=src.rel, size=src.size)
         report.files.append(result)
         try:
-            groups = folder_groups(src.path, root)
+            groups = folder_groups(src.path, root) or configured_groups(
+                src.rel, self.settings.ingest.access
+            )
             doc_hash = file_hash(src.path)
         except CairnError as exc:
             groups, doc_hash = None, ""

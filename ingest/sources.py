@@ -73,6 +73,14 @@ def folder_groups(path: Path, root: Path) -> list[str] | None:
         folder = folder.parent
 
 
+def configured_groups(rel: str, rules: dict[str, list[str]]) -> list[str] | None:
+    """Groups of the longest path prefix in ``rules`` that ``rel`` starts with, if any."""
+    matches = [prefix for prefix in rules if rel.startswith(prefix.lstrip("/"))]
+    if not matches:
+        return None
+    return sorted(set(rules[max(matches, key=len)]))
+
+
 def _load_yaml(text: str, where: Path | str) -> dict[str, Any]:
     try:
         data = yaml.safe_load(text) or {}

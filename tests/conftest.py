@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy
 
-from core.embedding import FakeEmbedder
+from core.embed import FakeEmbedder
 from core.records import Records
 from core.settings import Settings
 from core.store import VectorStore
@@ -120,13 +120,13 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[VectorStor
     """Every vector engine behind the same protocol."""
     engine: VectorStore
     if request.param == "edge":
-        from core.store_edge import EdgeStore
+        from core.store.edge import EdgeStore
 
         engine = EdgeStore(tmp_path / "vectors")
     elif request.param == "qdrant-local":
         from qdrant_client import QdrantClient
 
-        from core.store_qdrant import QdrantServerStore
+        from core.store.qdrant import QdrantServerStore
 
         engine = QdrantServerStore(QdrantClient(location=":memory:"))
     else:
@@ -134,7 +134,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[VectorStor
         if not url:
             pytest.skip("no Qdrant server: set CAIRN_TEST_QDRANT_URL (docker compose up qdrant)")
         from core.settings import QdrantSettings
-        from core.store_qdrant import QdrantServerStore
+        from core.store.qdrant import QdrantServerStore
 
         engine = QdrantServerStore.connect(QdrantSettings(url=url))
         for name in ("t_a", "t_b"):

@@ -10,17 +10,19 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
-from api.deps import PrincipalDep, ServicesDep
+from answer import Engine, split_turns
+from api.deps import EngineDep, PrincipalDep
 from api.models import ChatRequest, OpenAIChatRequest
-from api.services.chat import split_turns
+from api.responses import ChatCompletion, ChatMessage, Choice
+from core.access import Principal
 from core.schema import Answer
 
 router = APIRouter(tags=["chat"])
 
 
-def _answer(messages: list[Any], principal: Any, services: Any) -> Answer:
+def _answer(messages: list[Any], principal: Principal, engine: Engine) -> Answer:
     question, context = split_turns([(m.role, m.content) for m in messages])
-    answer: Answer = services.ask.ask(question, principal, context=context)
+    answer: Answer = engine.ask.ask(question, principal, context=context)
     return answer
 
 
@@ -31,17 +33,15 @@ def _pieces(text: str, size: int = 3) -> Iterator[str]:
 
 
 @router.post("/chat", response_model=Answer)
-def chat(body: ChatRequest, principal: PrincipalDep, services: ServicesDep) -> Answer:
+def chat(body: ChatRequest, principal: PrincipalDep, engine: EngineDep) -> Answer:
     """Answer the last user message; earlier turns resolve follow-up questions."""
-    return _answer(body.messages, principal, services)
+    return _answer(body.messages, principal, engine)
 
 
 @router.post("/chat/stream")
-def chat_stream(
-    body: ChatRequest, principal: PrincipalDep, services: ServicesDep
-) -> StreamingResponse:
+def chat_stream(body: ChatRequest, principal: PrincipalDep, engine: EngineDep) -> StreamingResponse:
     """Server-sent events: ``citations``, ``delta`` text pieces, ``done`` (the full answer)."""
-    answer = _answer(body.messages, principal, services)
+    answer = _answer(body.messages, principal, engine)
 
     def events() -> Iterator[str]:
         cites = [c.model_dump(mode="json") for c in answer.citations]
@@ -61,28 +61,38 @@ def _with_sources(answer: Answer) -> str:
     return f"{answer.answer}\n\n{label}:\n" + "\n".join(lines)
 
 
-@router.post("/v1/chat/completions")
-def completions(body: OpenAIChatRequest, principal: PrincipalDep, services: ServicesDep) -> Any:
+@router.post(
+    "/v1/chat/completions",
+    response_model=ChatCompletion,
+    responses={200: {"content": {"text/event-stream": {}}}},
+)
+def completions(
+    body: OpenAIChatRequest, principal: PrincipalDep, engine: EngineDep
+) -> ChatCompletion | StreamingResponse:
     """OpenAI-compatible chat completions (stream or not); citations ride along."""
-    answer = _answer(body.messages, principal, services)
+    answer = _answer(body.messages, principal, engine)
     content = _with_sources(answer)
-    base = {"id": f"chatcmpl-{answer.answer_id}", "created": int(time.time()), "model": "cairn"}
-    citations = [c.model_dump(mode="json") for c in answer.citations]
+    base: dict[str, Any] = {
+        "id": f"chatcmpl-{answer.answer_id}",
+        "created": int(time.time()),
+        "model": "cairn",
+    }
     if not body.stream:
-        return {
-            **base,
-            "object": "chat.completion",
-            "choices": [
-                {
-                    "index": 0,
-                    "message": {"role": "assistant", "content": content},
-                    "finish_reason": "stop",
-                }
+        return ChatCompletion(
+            id=base["id"],
+            created=base["created"],
+            model="cairn",
+            choices=[
+                Choice(
+                    index=0,
+                    message=ChatMessage(role="assistant", content=content),
+                    finish_reason="stop",
+                )
             ],
-            "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
-            "citations": citations,
-            "cairn": answer.model_dump(mode="json", exclude={"citations"}),
-        }
+            citations=answer.citations,
+            cairn=answer.model_dump(mode="json", exclude={"citations"}),
+        )
+    citations = [c.model_dump(mode="json") for c in answer.citations]
 
     def chunks() -> Iterator[str]:
         head = {**base, "object": "chat.completion.chunk"}

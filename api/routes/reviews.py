@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from fastapi import Path as PathParam
 from pydantic import Field
 
-from api.deps import PrincipalDep, ServicesDep
+from answer import citation_of
+from api.deps import EngineDep, PrincipalDep
 from api.models import Strict
-from api.services.ask import citation_of
-from core import review
+from api.responses import ReviewItemPublic, ReviewOutcome
 from core.access import Principal
 from core.errors import BadRequest
+from core.records import review
 from core.schema import Hit
 
 router = APIRouter(prefix="/reviews", tags=["review"])
@@ -45,44 +46,31 @@ class Dismissal(Strict):
     note: str = Field("", max_length=2000)
 
 
-@router.get("")
-def list_items(services: ServicesDep, _: ReviewerDep, status: str = "open") -> list[dict[str, Any]]:
+@router.get("", response_model=list[ReviewItemPublic])
+def list_items(engine: EngineDep, _: ReviewerDep, status: str = "open") -> list[ReviewItemPublic]:
     """Open (or other status) items with the question, reason and original answer id."""
-    return [
-        {
-            "id": i.id,
-            "created_at": i.created_at.isoformat(),
-            "question": i.question,
-            "groups": i.groups,
-            "reason": i.reason,
-            "status": i.status,
-            "answer_id": i.answer_id,
-            "reviewer": i.reviewer,
-            "note": i.note,
-        }
-        for i in review.queue(services.records, status)
-    ]
+    return [ReviewItemPublic.model_validate(i) for i in review.queue(engine.records, status)]
 
 
-@router.post("/{item_id}/approve")
-def approve(item_id: ItemId, services: ServicesDep, who: ReviewerDep) -> dict[str, Any]:
+@router.post("/{item_id}/approve", response_model=ReviewOutcome)
+def approve(item_id: ItemId, engine: EngineDep, who: ReviewerDep) -> ReviewOutcome:
     """Approve the answer that was given; it is then served for this question."""
-    item = next((i for i in review.queue(services.records) if i.id == item_id), None)
-    vector = services.retriever.embedder.embed([item.question if item else ""])[0]
-    row = review.approve(services.records, item_id, who.name, vector.tolist())
-    return {"approved": row.id, "status": "approved"}
+    item = next((i for i in review.queue(engine.records) if i.id == item_id), None)
+    vector = engine.embedder.embed([item.question if item else ""])[0]
+    row = review.approve(engine.records, item_id, who.name, vector.tolist())
+    return ReviewOutcome(status="approved", approved=row.id)
 
 
-@router.post("/{item_id}/correct")
+@router.post("/{item_id}/correct", response_model=ReviewOutcome)
 def correct(
-    item_id: ItemId, body: Correction, services: ServicesDep, who: ReviewerDep
-) -> dict[str, Any]:
+    item_id: ItemId, body: Correction, engine: EngineDep, who: ReviewerDep
+) -> ReviewOutcome:
     """Replace the answer with a corrected one citing chunks picked from the live index."""
-    item = next((i for i in review.queue(services.records) if i.id == item_id), None)
+    item = next((i for i in review.queue(engine.records) if i.id == item_id), None)
     if item is None:
         raise BadRequest(f"review item {item_id} is not open")
-    collection = services.ask.live().collection
-    chunks = {c.id: c for c in services.store.get(collection, body.chunk_ids)}
+    collection = engine.ask.live().collection
+    chunks = {c.id: c for c in engine.store.get(collection, body.chunk_ids)}
     missing = [cid for cid in body.chunk_ids if cid not in chunks]
     if missing:
         raise BadRequest(f"unknown chunk ids: {', '.join(missing)}")
@@ -93,17 +81,13 @@ def correct(
         citation_of(n + 1, Hit(chunk=chunks[cid], score=1.0)).model_dump(mode="json")
         for n, cid in enumerate(body.chunk_ids)
     ]
-    vector = services.retriever.embedder.embed([item.question])[0]
-    row = review.approve(
-        services.records, item_id, who.name, vector.tolist(), body.answer, citations
-    )
-    return {"approved": row.id, "status": "corrected"}
+    vector = engine.embedder.embed([item.question])[0]
+    row = review.approve(engine.records, item_id, who.name, vector.tolist(), body.answer, citations)
+    return ReviewOutcome(status="corrected", approved=row.id)
 
 
-@router.post("/{item_id}/dismiss")
-def dismiss(
-    item_id: ItemId, body: Dismissal, services: ServicesDep, who: ReviewerDep
-) -> dict[str, Any]:
+@router.post("/{item_id}/dismiss", response_model=ReviewOutcome)
+def dismiss(item_id: ItemId, body: Dismissal, engine: EngineDep, who: ReviewerDep) -> ReviewOutcome:
     """Close without changing answers."""
-    review.dismiss(services.records, item_id, who.name, body.note)
-    return {"status": "dismissed"}
+    review.dismiss(engine.records, item_id, who.name, body.note)
+    return ReviewOutcome(status="dismissed")

@@ -13,13 +13,13 @@ import httpx
 import pytest
 from fastapi import FastAPI, Request
 
-from api.server import background as serve
 from core.access import create_key, server_secret
-from core.embed_torch import TorchEmbedder
+from core.embed.torch import TorchEmbedder
 from core.records import Records
 from core.settings import Settings
 from tests.conftest import make_settings
 from tests.ingest.helpers import run_ingest
+from tools.testserver import background as serve
 
 INJECTION = (
     "# Assistant notes\n\n"

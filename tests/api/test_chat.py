@@ -90,14 +90,14 @@ def test_metrics_and_readiness(api: Api) -> None:
 
 
 def test_refuses_to_start_on_embedder_mismatch(tmp_path: Path, corpus: Path) -> None:
-    from api.app import build_services
-    from core.embedding import FakeEmbedder
+    from answer import build_engine
+    from core.embed import FakeEmbedder
     from core.errors import IndexMismatch
     from tests.cli.helpers import cairn
 
     settings = prepare(tmp_path, corpus)  # built with torch MiniLM
     with pytest.raises(IndexMismatch, match=r"all-MiniLM-L6-v2.*fake-hash-embedder"):
-        build_services(settings, FakeEmbedder())
+        build_engine(settings, FakeEmbedder())
     run = cairn(settings.home, "serve", "--port", "1", CAIRN_EMBEDDING__BACKEND="fake")
     assert run.returncode == 1 and "fake-hash-embedder" in run.stderr
     assert "Traceback" not in run.stderr

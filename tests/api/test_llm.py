@@ -82,7 +82,7 @@ def test_not_in_documents_is_a_refusal(llm_api: tuple[Api, list[dict[str, Any]]]
 
 
 def test_llm_down_is_a_502_problem(tmp_path: Path, corpus: Path) -> None:
-    from api.server import free_port
+    from tools.testserver import free_port
 
     settings = prepare(
         tmp_path,

@@ -27,9 +27,9 @@ import httpx
 import pytest
 import sqlalchemy
 
-from api.server import free_port
 from core.records import Base
 from tests.api.conftest import prepare, running_api
+from tools.testserver import free_port
 
 pytestmark = pytest.mark.integration
 

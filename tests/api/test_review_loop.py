@@ -10,13 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from api.app import create_app
-from api.server import background as serve
-from core import review
 from core.access import create_key, server_secret
-from core.records import Records
-from core.tables import ApprovedAnswer, ReviewItem
+from core.records import ApprovedAnswer, Records, ReviewItem, review
 from tests.api.conftest import Api, prepare, running_api, torch_embedder
 from tests.ingest.helpers import run_ingest
+from tools.testserver import background as serve
 
 pytestmark = pytest.mark.integration
 

@@ -7,9 +7,8 @@ from typing import Any
 
 import pytest
 
-from api.app import build_services
 from eval import golden
-from eval.runner import run
+from eval.runner import evaluation_engine, run
 from tests.api.conftest import prepare, running_api, scripted_llm, serve, torch_embedder
 from tests.conftest import ROOT
 
@@ -49,11 +48,11 @@ def test_ask_answers_numbers_with_sql_and_source(tmp_path: Path, corpus: Path) -
 
 def test_table_golden_set_exact_match(tmp_path: Path, corpus: Path) -> None:
     settings = prepare(tmp_path, corpus, tables={"model": str(MODEL)})
-    services = build_services(settings, torch_embedder())
+    engine = evaluation_engine(settings, torch_embedder())
     try:
-        result = run(services, golden.load(ROOT / "eval" / "golden" / "tables.jsonl"), repeats=2)
+        result = run(engine, golden.load(ROOT / "eval" / "golden" / "tables.jsonl"), repeats=2)
     finally:
-        services.store.close()
+        engine.close()
     metrics = result["metrics"]
     assert metrics["answer.fact_recall"] == 1.0 and metrics["answer.correct"] == 1.0
     assert metrics["refusal.recall"] == 1.0 and metrics["access.leaks"] == 0

@@ -17,9 +17,9 @@ from typing import Any
 
 import httpx
 
-from api.server import free_port, wait_ready
 from tests.cli.helpers import cairn, cairn_env
 from tests.conftest import ROOT, SAMPLES
+from tools.testserver import free_port, wait_ready
 
 QUESTION = "How do I request VPN access?"
 WORDS = [

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from core.backup import backup, restore
-from core.embedding import FakeEmbedder
+from answer import hybrid_search
+from core.embed import FakeEmbedder
 from core.errors import CairnError
 from core.records import Records
+from core.records.backup import backup, restore
 from core.sparse import Bm25Encoder
 from core.store import open_store
 from tests.cli.helpers import cairn
@@ -24,7 +25,9 @@ def _results(store, collection: str) -> list[list[tuple[str, float]]]:  # type: 
     return [
         [
             (h.chunk.id, h.score)
-            for h in store.search(collection, emb.embed([q])[0], bm25.encode_query(q), None, 10)
+            for h in hybrid_search(
+                store, collection, emb.embed([q])[0], bm25.encode_query(q), None, 10
+            )
         ]
         for q in QUERIES
     ]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from core.settings import Settings
-from core.store_edge import EdgeStore
+from core.store.edge import EdgeStore
 from tests.cli.helpers import cairn, cairn_env
 from tests.conftest import ROOT
 

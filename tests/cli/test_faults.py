@@ -14,9 +14,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.server import free_port, wait_ready
 from tests.cli.helpers import cairn, cairn_env
 from tests.conftest import ROOT
+from tools.testserver import free_port, wait_ready
 
 pytestmark = pytest.mark.integration
 

@@ -5,16 +5,17 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from core.embedding import FakeEmbedder
+from answer import fuse, hybrid_search
+from core.embed import FakeEmbedder
 from core.errors import StoreError
-from core.schema import Chunk, chunk_id_for, content_hash, doc_id_for
+from core.schema import Chunk
 from core.sparse import Bm25Encoder
-from core.store import StoredPoint, VectorStore, fuse
+from core.store import StoredPoint, VectorStore
+from tests.factories import make_chunk
 
 TEXTS = {
     "hr/vacation.md": ("Employees get 27 days of paid vacation per year.", ["everyone"]),
@@ -27,26 +28,9 @@ BM25 = Bm25Encoder()
 
 
 def _points() -> list[StoredPoint]:
-    now = datetime(2026, 1, 1, tzinfo=UTC)
     out = []
     for source, (text, groups) in TEXTS.items():
-        doc_id = doc_id_for(source)
-        chunk = Chunk(
-            id=chunk_id_for(doc_id, 0, content_hash(text)),
-            doc_id=doc_id,
-            ordinal=0,
-            source=source,
-            title=source,
-            section="",
-            text=text,
-            span=(0, len(text)),
-            page=None,
-            content_hash=content_hash(text),
-            doc_hash="h",
-            groups=groups,
-            modified_at=now,
-            ingested_at=now,
-        )
+        chunk = make_chunk(text, source, groups=groups)
         out.append(
             StoredPoint(
                 chunk.id, EMB.embed([text])[0], BM25.encode_documents([text])[0], chunk.payload()
@@ -81,7 +65,9 @@ def test_upsert_is_idempotent(filled: VectorStore) -> None:
 
 def test_hybrid_search_finds_the_right_chunk(filled: VectorStore) -> None:
     query = "how many vacation days per year"
-    hits = filled.search("t_a", EMB.embed([query])[0], BM25.encode_query(query), ["everyone"], 3)
+    hits = hybrid_search(
+        filled, "t_a", EMB.embed([query])[0], BM25.encode_query(query), ["everyone"], 3
+    )
     assert hits[0].chunk.source == "hr/vacation.md"
     assert hits[0].chunk.span == (0, len(TEXTS["hr/vacation.md"][0]))
 
@@ -104,7 +90,7 @@ def test_hybrid_search_fetches_only_the_winners_payloads(
         return get(name, ids)
 
     monkeypatch.setattr(filled, "get", recording_get)
-    hits = filled.search("t_a", dense, sparse, ["everyone"], 2)
+    hits = hybrid_search(filled, "t_a", dense, sparse, ["everyone"], 2)
     assert [(h.chunk, h.score) for h in hits] == [(h.chunk, h.score) for h in expected]
     assert fetched == [[h.chunk.id for h in expected]], "only the 2 winners' payloads"
 
@@ -114,11 +100,11 @@ def test_acl_filter_applies_inside_the_query(filled: VectorStore, mode: str) -> 
     query = "salary bands senior engineers confidential vacation"
     dense = EMB.embed([query])[0] if mode != "sparse" else None
     sparse = BM25.encode_query(query) if mode != "dense" else None
-    hits = filled.search("t_a", dense, sparse, ["everyone"], 10)
+    hits = hybrid_search(filled, "t_a", dense, sparse, ["everyone"], 10)
     assert hits, "other documents are still visible"
     assert all("people-ops" not in h.chunk.groups or "everyone" in h.chunk.groups for h in hits)
     assert "hr/salary.md" not in {h.chunk.source for h in hits}
-    allowed = filled.search("t_a", dense, sparse, ["people-ops"], 10)
+    allowed = hybrid_search(filled, "t_a", dense, sparse, ["people-ops"], 10)
     assert [h.chunk.source for h in allowed] == ["hr/salary.md"]
 
 
@@ -152,7 +138,7 @@ def test_drop_collection(filled: VectorStore) -> None:
 
 
 def test_empty_query_returns_nothing(filled: VectorStore) -> None:
-    assert filled.search("t_a", None, None, ["everyone"], 5) == []
+    assert hybrid_search(filled, "t_a", None, None, ["everyone"], 5) == []
 
 
 def test_get_by_ids(filled: VectorStore) -> None:
@@ -166,7 +152,7 @@ def test_edge_store_opens_a_shard_once_under_concurrent_first_queries(tmp_path: 
     """Eight threads query a freshly opened store at once (the first requests on a new
     server, in uvicorn's thread pool): the shard is loaded once, not raced into a lock
     error."""
-    from core.store_edge import EdgeStore
+    from core.store.edge import EdgeStore
 
     first = EdgeStore(tmp_path / "vectors")
     first.create_collection("t_a", EMB.dim)
@@ -180,7 +166,7 @@ def test_edge_store_opens_a_shard_once_under_concurrent_first_queries(tmp_path: 
 
         def ask(_: int, store: EdgeStore = store, start: threading.Barrier = start) -> str:
             start.wait()
-            return store.search("t_a", vector, sparse, ["everyone"], 3)[0].chunk.source
+            return hybrid_search(store, "t_a", vector, sparse, ["everyone"], 3)[0].chunk.source
 
         with ThreadPoolExecutor(8) as pool:
             results = list(pool.map(ask, range(8)))

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.embedding import Coalescer, FakeEmbedder, build_embedder, encode_bucketed
+from core.embed import Coalescer, FakeEmbedder, build_embedder, encode_bucketed
 from core.errors import EmbedderError
 from tests.conftest import SAMPLES, make_settings
 
@@ -77,7 +77,7 @@ def test_openvino_inputs_have_few_shapes() -> None:
     """Padded to one of 12 lengths (steps of 8 up to 32, 16 up to 64, then 32): OpenVINO
     compiles a handful of shapes, not one per batch length (which grew RSS without bound
     during large ingests), and a question is not padded to 32 tokens."""
-    from core.embed_openvino import _tokenize, _tokenizer
+    from core.embed.openvino import _tokenize, _tokenizer
 
     tok = _tokenizer()
     lengths = {_tokenize(tok, ["word " * n])["input_ids"].shape[1] for n in range(1, 300)}

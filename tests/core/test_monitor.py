@@ -6,9 +6,7 @@ import random
 import uuid
 from datetime import timedelta
 
-from core import monitor
-from core.records import Records
-from core.tables import AnswerRecord, DailyAggregate, utcnow
+from core.records import AnswerRecord, DailyAggregate, Records, monitor, utcnow
 
 
 def _answers(

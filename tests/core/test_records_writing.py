@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from core.records import Records
-from core.tables import CacheEntry
+from core.records import CacheEntry, Records
 
 
 def test_writers_queue_on_sqlite_only(records: Records) -> None:
@@ -40,7 +39,7 @@ def test_writers_queue_on_sqlite_only(records: Records) -> None:
 
 
 def test_review_enqueue_keeps_one_open_item_per_question_and_reason(records: Records) -> None:
-    from core import review
+    from core.records import review
 
     for _ in range(3):  # the same low-confidence question asked again and again
         review.enqueue(records, "Where is the Lyon office?", ["everyone"], "low_confidence")

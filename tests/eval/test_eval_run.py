@@ -7,14 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from api.app import build_services
-from core import versions
 from core.errors import GateFailed
-from core.records import Records
+from core.records import EvalRun, Records, versions
 from core.store import open_store
-from core.tables import EvalRun
 from eval import gate, golden, report
-from eval.runner import run
+from eval.runner import evaluation_engine, run
 from tests.api.conftest import torch_embedder
 from tests.conftest import ROOT, make_settings
 from tests.ingest.helpers import run_ingest
@@ -28,11 +25,11 @@ def _evaluate(tmp_path: Path, corpus: Path, **overrides: object) -> dict:  # typ
     settings = make_settings(tmp_path / "home", embedding={"backend": "torch"}, **overrides)  # type: ignore[arg-type]
     if not (settings.home / "records.db").exists():
         run_ingest(settings, corpus, embedder=torch_embedder())[2].close()
-    services = build_services(settings, torch_embedder())
+    engine = evaluation_engine(settings, torch_embedder())
     try:
-        return run(services, golden.load(GOLDEN), repeats=3)
+        return run(engine, golden.load(GOLDEN), repeats=3)
     finally:
-        services.store.close()
+        engine.close()
 
 
 def test_default_configuration_passes_the_committed_gate(tmp_path: Path, corpus: Path) -> None:

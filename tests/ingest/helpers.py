@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from core.embedding import Embedder, FakeEmbedder
+from core.embed import Embedder, FakeEmbedder
 from core.records import Records
 from core.settings import Settings
 from core.store import VectorStore, open_store
-from ingest.pipeline import Ingestor
-from ingest.report import IngestReport
+from ingest import Ingestor, IngestReport
 
 
 class CountingEmbedder(FakeEmbedder):

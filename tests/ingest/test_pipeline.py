@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from core import versions
-from core.embedding import FakeEmbedder
+from answer import hybrid_search
+from core.embed import FakeEmbedder
 from core.errors import IndexMismatch
+from core.records import versions
 from core.settings import Settings
 from core.sparse import Bm25Encoder
 from tests.conftest import make_settings
@@ -40,9 +41,9 @@ def test_restricted_folder_is_invisible_to_everyone(settings: Settings, corpus: 
     query = "salary bands senior engineer euros"
     sparse = Bm25Encoder().encode_query(query)
     dense = FakeEmbedder().embed([query])[0]
-    visible = store.search("cairn_v1", dense, sparse, ["everyone"], 50)
+    visible = hybrid_search(store, "cairn_v1", dense, sparse, ["everyone"], 50)
     assert visible and all("people-ops" not in h.chunk.source for h in visible)
-    hr = store.search("cairn_v1", dense, sparse, ["people-ops"], 50)
+    hr = hybrid_search(store, "cairn_v1", dense, sparse, ["people-ops"], 50)
     assert hr and all(h.chunk.source.startswith("people-ops/") for h in hr)
     store.close()
 
@@ -126,8 +127,8 @@ def test_bad_files_are_reported_and_the_run_continues(
     assert "good.md" in report.no_access_rule
     manifest = records.manifest(report.version)
     assert manifest["corrupt.pdf"].status == "failed" and manifest["corrupt.pdf"].error
-    hits = store.search(
-        "cairn_v1", None, Bm25Encoder().encode_query("congés jours payés"), ["everyone"], 3
+    hits = hybrid_search(
+        store, "cairn_v1", None, Bm25Encoder().encode_query("congés jours payés"), ["everyone"], 3
     )
     assert hits[0].chunk.source == "latin1.txt" and "congés" in hits[0].chunk.text
     store.close()

@@ -59,3 +59,13 @@ def test_decode_utf8_latin1_and_binary() -> None:
         decode(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "a")
     with pytest.raises(IngestError, match="binary"):
         decode(bytes(range(1, 32)) * 200, "a")
+
+
+def test_configured_access_rules_match_the_longest_prefix() -> None:
+    from ingest.sources import configured_groups
+
+    rules = {"departments/": ["staff"], "departments/people-talent/": ["people-talent"]}
+    assert configured_groups("departments/people-talent/hiring.md", rules) == ["people-talent"]
+    assert configured_groups("departments/finance/x.md", rules) == ["staff"]
+    assert configured_groups("index.md", rules) is None
+    assert configured_groups("hr/a.md", {"/hr/": ["hr", "hr"]}) == ["hr"]

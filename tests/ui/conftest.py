@@ -14,9 +14,9 @@ import httpx
 import pytest
 
 from api.app import create_app
-from api.server import background, free_port
 from tests.api.conftest import Api, prepare, torch_embedder
 from tests.conftest import ROOT, SAMPLES
+from tools.testserver import background, free_port
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from api.server import free_port
 from tests.api.conftest import Api
 from tests.conftest import ROOT
+from tools.testserver import free_port
 
 pytestmark = pytest.mark.integration
 APP = str(ROOT / "ui" / "app.py")

@@ -1,0 +1,212 @@
+"""The ask service: answer sources → cache → retrieve → answer → ground → confidence → audit.
+
+Refusal is the honest default: no visible passage, an answerer that finds nothing,
+no supported sentence, or a confidence below ``min_confidence`` all produce "The
+documents don't cover this." with the closest sources the caller may see.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+import numpy as np
+
+from answer import assemble, ground
+from answer.cache import AnswerCache, answer_config, cache_key
+from answer.drafts import Draft
+from answer.query import Query
+from answer.retrieval import Retriever
+from answer.sources import AnswerSource
+from core.access import Principal
+from core.errors import BadRequest, IndexNotFound
+from core.records import AnswerRecord, IndexVersion, Records, audit, review
+from core.records.versions import live_version
+from core.schema import Answer, Hit
+from core.settings import Settings
+from core.sparse import Bm25Encoder
+from core.store import VectorStore
+
+__all__ = ["Answerer", "AskService", "Listener"]
+
+Listener = Callable[[Answer, float], None]  # (answer, top retrieval score), e.g. metrics
+
+
+class Answerer(Protocol):
+    """Extractive or LLM: turns hits into draft sentences."""
+
+    name: str
+
+    def config(self) -> str:
+        """Everything that changes answers (goes into the cache key)."""
+
+    def answer(self, question: str, hits: list[Hit], query_vector: np.ndarray) -> Draft:
+        """Draft an answer from the hits."""
+
+
+class AskService:
+    """Owns one question's path from text to audited answer. Built whole: options,
+    answer sources and listeners are constructor arguments."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        records: Records,
+        store: VectorStore,
+        retriever: Retriever,
+        answerer: Answerer,
+        cache: AnswerCache,
+        sparse: Bm25Encoder,
+        *,
+        sources: Sequence[AnswerSource] = (),
+        listeners: Sequence[Listener] = (),
+        audit: bool = True,
+        pinned: int | None = None,
+    ) -> None:
+        self.settings, self.records, self.store = settings, records, store
+        self.retriever, self.answerer, self.cache = retriever, answerer, cache
+        self.sparse = sparse
+        self.sources = tuple(sources)
+        self.listeners = tuple(listeners)
+        self.audit = audit  # off for the eval runner's synthetic callers
+        self.pinned = pinned  # answer from this (staged) version instead of the live one
+
+    def live(self) -> IndexVersion:
+        """The index version answers come from, or IndexNotFound (→ 503)."""
+        if self.pinned is not None:
+            return self.records.version(self.pinned)
+        row = live_version(self.records, self.store, self.settings.qdrant.alias)
+        if row is None:
+            raise IndexNotFound("no live index: run `cairn ingest PATH` first")
+        return row
+
+    def query(self, question: str, principal: Principal, context: str = "") -> Query:
+        """A checked ``Query`` against the live version (BadRequest for empty/too long)."""
+        question = question.strip()
+        if not question:
+            raise BadRequest("the question is empty")
+        limit = self.settings.answer.max_question_chars
+        if len(question) > limit:
+            raise BadRequest(f"the question is longer than {limit} characters")
+        return Query(question, principal, context, self.live())
+
+    def search(
+        self,
+        text: str,
+        principal: Principal,
+        limit: int,
+        source: str | None = None,
+        section: str | None = None,
+    ) -> list[Hit]:
+        """Ranked passages the principal may see (``source``: one file; ``section``: a
+        heading-trail substring), for lookup without an answer."""
+        if not text.strip():
+            raise BadRequest("the query is empty")
+        version = self.live()
+        query = Query(text, principal, version=version)
+        hits = self.retriever.search(
+            query, version.collection, limit * 3 if section else limit, source=source
+        )
+        if section:
+            needle = section.casefold()
+            hits = [h for h in hits if needle in h.chunk.section.casefold()][:limit]
+        return hits
+
+    def ask(self, question: str, principal: Principal, context: str = "") -> Answer:
+        """Answer ``question`` (``context`` = earlier turns, used only for retrieval)."""
+        started = time.perf_counter()
+        query = self.query(question, principal, context)
+        for source in self.sources:
+            found = source.answer(query)
+            if found is not None:
+                return self._issue(found, query, started)
+        assert query.version is not None
+        key = cache_key(
+            f"{query.context}\n{query.text}",
+            query.cache_groups,
+            query.version.version,
+            query.version.revision,
+            answer_config(self.answerer.config(), self.settings.answer),
+        )
+        cached = self.cache.get(key)
+        if cached is not None:
+            answer = Answer.model_validate_json(cached)
+            answer.cached = True
+            top = None
+        else:
+            answer, top = self._compute(query)
+            self.cache.put(key, answer.model_dump_json())
+        self._issue(answer, query, started, top)
+        low = not answer.refused and answer.confidence < self.settings.answer.review_below
+        if self.audit and low:
+            review.enqueue(
+                self.records, query.text, principal.groups, "low_confidence", answer.answer_id
+            )
+        return answer
+
+    def _issue(
+        self, answer: Answer, query: Query, started: float, top: float | None = None
+    ) -> Answer:
+        """Give the answer its id and latency, tell the listeners, audit it."""
+        answer.answer_id = str(uuid.uuid4())
+        answer.latency_ms = round((time.perf_counter() - started) * 1000, 2)
+        if top is None:
+            top = answer.citations[0].score if answer.citations else 0.0
+        for listener in self.listeners:
+            listener(answer, top)
+        if self.audit:
+            self._audit(answer, query.principal)
+        return answer
+
+    def _compute(self, query: Query) -> tuple[Answer, float]:
+        """Retrieve, draft, ground, and score one uncached question."""
+        cfg, version = self.settings.answer, query.version
+        assert version is not None
+        name = self.answerer.name
+        hits = self.retriever.search(query, version.collection, cfg.top_k)
+        top = hits[0].score if hits else 0.0
+        if not hits:
+            reason = "no document visible to you matches"
+            return assemble.refusal(query.text, [], version, name, reason), top
+        draft = self.answerer.answer(query.text, hits, query.vector(self.retriever.embedder))
+        if draft.refused:
+            return assemble.refusal(query.text, hits, version, name, draft.reason), top
+        checked = ground.check(draft.sentences, hits, self.sparse, cfg.min_support)
+        kept = [c for c in checked if c.supported]
+        if not kept or (cfg.grounding_policy == "refuse" and len(kept) < len(checked)):
+            reason = "no answer sentence is supported"
+            return assemble.refusal(query.text, hits, version, name, reason), top
+        support = sum(c.support for c in kept) / len(kept)
+        confidence = round(draft.evidence * support, 4)
+        if confidence < cfg.min_confidence:
+            reason = f"confidence {confidence:.2f} is below {cfg.min_confidence:.2f}"
+            return assemble.refusal(query.text, hits, version, name, reason, confidence), top
+        return assemble.answered(query.text, checked, hits, version, name, confidence), top
+
+    def _audit(self, answer: Answer, principal: Principal) -> None:
+        audit.record_answer(
+            self.records,
+            AnswerRecord(
+                id=answer.answer_id,
+                principal=principal.name,
+                groups=principal.groups,
+                question=answer.question,
+                answer=answer.answer,
+                citations=[
+                    {"chunk_id": c.chunk_id, "content_hash": c.content_hash, "source": c.source}
+                    for c in answer.citations
+                ],
+                index_version=answer.index_version,
+                index_revision=answer.index_revision,
+                answerer=answer.answerer,
+                confidence=answer.confidence,
+                grounded=answer.grounded,
+                refused=answer.refused,
+                cached=answer.cached,
+                latency_ms=answer.latency_ms,
+                top_score=answer.citations[0].score if answer.citations else 0.0,
+                response=answer.model_dump_json(),
+            ),
+        )

@@ -1,0 +1,120 @@
+"""Answer assembly: the one place where citations are numbered and answer text is built.
+
+Citations are numbered in the order the draft first cites each passage, keeping only the
+passages a supported sentence leans on; every kept sentence then ends with its
+citation's number. A refusal lists the closest passages the caller may see.
+"""
+
+from __future__ import annotations
+
+from answer.ground import MARKER, Checked
+from core.records import IndexVersion
+from core.schema import Answer, Citation, Hit, SentenceSupport
+
+__all__ = ["REFUSAL", "answered", "citation_of", "refusal"]
+
+REFUSAL = "The documents don't cover this."
+
+
+def citation_of(n: int, hit: Hit, highlight: tuple[int, int] | None = None) -> Citation:
+    """Citation number ``n`` for a hit (``highlight``: the quoted span, default the chunk)."""
+    c = hit.chunk
+    return Citation(
+        n=n,
+        chunk_id=c.id,
+        doc_id=c.doc_id,
+        source=c.source,
+        title=c.title,
+        section=c.section,
+        page=c.page,
+        span=c.span,
+        quote=c.text,
+        highlight=highlight or c.span,
+        content_hash=c.content_hash,
+        url=c.url,
+        score=round(hit.score, 6),
+    )
+
+
+def _numbering(checked: list[Checked]) -> dict[int, int]:
+    """Hit index → citation number: first-cited order, passages of kept sentences only."""
+    used = {c.sentence.hit for c in checked if c.supported}
+    order: list[int] = []
+    for c in checked:
+        hit = c.sentence.hit
+        if hit is not None and hit in used and hit not in order:
+            order.append(hit)
+    return {hit: n for n, hit in enumerate(order, start=1)}
+
+
+def _highlights(kept: list[Checked], hits: list[Hit]) -> dict[int, tuple[int, int]]:
+    """Document span of the sentences quoted from each chunk (extractive answers)."""
+    spans: dict[int, tuple[int, int]] = {}
+    for c in kept:
+        s = c.sentence
+        if s.hit is None or s.start is None:
+            continue
+        base = hits[s.hit].chunk.span[0]
+        start, end = base + s.start, base + s.start + len(s.text)
+        old = spans.get(s.hit, (start, end))
+        spans[s.hit] = (min(old[0], start), max(old[1], end))
+    return spans
+
+
+def answered(
+    question: str,
+    checked: list[Checked],
+    hits: list[Hit],
+    version: IndexVersion,
+    answerer: str,
+    confidence: float,
+) -> Answer:
+    """The answer made of the supported sentences, each with its citation number."""
+    kept = [c for c in checked if c.supported]
+    number = _numbering(checked)
+    quoted = _highlights(kept, hits)
+    sentences = [
+        SentenceSupport(
+            text=c.sentence.text,
+            citation=number[c.sentence.hit or 0],
+            support=c.support,
+            supported=True,
+        )
+        for c in kept
+    ]
+    return Answer(
+        question=question,
+        answer=" ".join(f"{MARKER.sub('', s.text).strip()} [{s.citation}]" for s in sentences),
+        refused=False,
+        citations=[citation_of(n, hits[hit], quoted.get(hit)) for hit, n in number.items()],
+        sentences=sentences,
+        grounded=len(kept) == len(checked),
+        confidence=confidence,
+        answerer=answerer,
+        index_version=version.version,
+        index_revision=version.revision,
+    )
+
+
+def refusal(
+    question: str,
+    hits: list[Hit],
+    version: IndexVersion,
+    answerer: str,
+    reason: str | None,
+    confidence: float = 0.0,
+) -> Answer:
+    """The honest default: no answer, and the closest passages the caller may see."""
+    return Answer(
+        question=question,
+        answer=REFUSAL,
+        refused=True,
+        refusal_reason=reason,
+        citations=[citation_of(i + 1, h) for i, h in enumerate(hits[:3])],
+        sentences=[],
+        grounded=True,
+        confidence=confidence,
+        answerer=answerer,
+        index_version=version.version,
+        index_revision=version.revision,
+    )

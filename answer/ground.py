@@ -1,0 +1,60 @@
+"""Grounding check: is every answer sentence supported by the chunk it cites?
+
+Support is lexical entailment, independent of how the sentence was produced: the share
+of the sentence's (stemmed) terms found in the cited chunk, and every number in the
+sentence must appear in that chunk — an invented figure is never "supported". Extractive
+answers pass by construction; LLM answers are checked for real.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from answer.drafts import DraftSentence
+from core.schema import Hit
+from core.sparse import Bm25Encoder
+
+__all__ = ["MARKER", "Checked", "check", "support"]
+
+NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+MARKER = re.compile(r"\s*\[(\d+)\]")
+
+
+def _numbers(text: str) -> set[str]:
+    return {n.replace(",", "") for n in NUMBER.findall(MARKER.sub("", text))}
+
+
+def support(sentence: str, chunk_text: str, sparse: Bm25Encoder) -> float:
+    """0..1: term containment, capped at 0.2 when a number is not in the source."""
+    terms = sparse.terms(MARKER.sub("", sentence))
+    if not terms:
+        return 1.0
+    score = len(terms & sparse.terms(chunk_text)) / len(terms)
+    if not _numbers(sentence) <= _numbers(chunk_text):
+        score = min(score, 0.2)
+    return round(score, 4)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A draft sentence with its support by the chunk it cites."""
+
+    sentence: DraftSentence
+    support: float
+    supported: bool
+
+
+def check(
+    sentences: list[DraftSentence], hits: list[Hit], sparse: Bm25Encoder, min_support: float
+) -> list[Checked]:
+    """Per-sentence support; uncited sentences are unsupported (citations are required)."""
+    out = []
+    for sentence in sentences:
+        hit = sentence.hit
+        if hit is None or hit >= len(hits):
+            out.append(Checked(sentence, 0.0, False))
+            continue
+        score = support(sentence.text, hits[hit].chunk.text, sparse)
+        out.append(Checked(sentence, score, score >= min_support))
+    return out

@@ -1,0 +1,228 @@
+"""Response bodies of the HTTP API. Rows of the records DB map to them ``from_attributes``;
+routes return these models, never hand-built dicts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from core.schema import Citation
+
+
+class Public(BaseModel):
+    """Base for responses built from records rows."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class Status(BaseModel):
+    """A one-word outcome."""
+
+    status: str
+
+
+class Readiness(BaseModel):
+    """GET /readyz: ready, and what each check found."""
+
+    ready: bool
+    checks: dict[str, str | int]
+
+
+class IndexVersionPublic(Public):
+    """One index version with its build settings."""
+
+    version: int
+    live: bool = False
+    status: str
+    model_id: str
+    backend: str
+    dim: int
+    chunking: dict[str, Any]
+    revision: int
+    created_at: datetime
+
+
+class LiveVersion(BaseModel):
+    """The version that is live after a promote or rollback."""
+
+    live: int
+
+
+class SourceFile(Public):
+    """One file of the live index version."""
+
+    path: str
+    title: str
+    status: str
+    chunks: int = Field(validation_alias="chunk_count")
+    groups: list[str]
+    error: str | None
+    size_bytes: int
+    updated_at: datetime
+
+
+class SourcesPublic(BaseModel):
+    """GET /admin/sources: the live version and its files."""
+
+    version: int
+    revision: int
+    corpus_root: str
+    last_sync: datetime
+    files: list[SourceFile]
+
+
+class SourceDocument(BaseModel):
+    """GET /sources/{doc_id}: a parsed document, and the cited passage when asked for."""
+
+    doc_id: str
+    source: str
+    title: str
+    groups: list[str]
+    text: str
+    length: int
+    span: tuple[int, int] | None = None
+    passage: str | None = None
+
+
+class AuditEntry(Public):
+    """One audited answer (GET /answers)."""
+
+    id: str
+    at: datetime
+    principal: str
+    question: str
+    answer: str
+    refused: bool
+    grounded: bool
+    confidence: float
+    citations: list[dict[str, Any]]
+    index_version: int
+    answerer: str
+    latency_ms: float
+
+
+class FeedbackSaved(Public):
+    """POST /answers/{id}/feedback."""
+
+    id: int
+    answer_id: str
+    helpful: bool
+
+
+class FeedbackEntry(BaseModel):
+    """GET /admin/feedback: feedback with the answer it is about."""
+
+    id: int
+    at: datetime
+    helpful: bool
+    comment: str
+    principal: str
+    answer_id: str
+    question: str
+    answer: str
+    refused: bool
+    citations: list[dict[str, Any]]
+
+
+class DayAggregate(BaseModel):
+    """One day's rates (questions, refusal, grounded, thumbs-down, top score, latency)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    day: str
+
+
+class Drift(BaseModel):
+    """The last window against the baseline before it."""
+
+    window: dict[str, float]
+    baseline: dict[str, float]
+    top_score_psi: float
+    refusal_rate_change: float
+    drift: bool
+    alerts: list[str]
+
+
+class Unanswered(BaseModel):
+    """A frequently refused question: a document to write."""
+
+    question: str
+    count: int
+    groups: list[str]
+
+
+class MonitorReport(BaseModel):
+    """GET /admin/monitor."""
+
+    daily: list[DayAggregate]
+    drift: Drift
+    top_unanswered: list[Unanswered]
+
+
+class EvalSummary(BaseModel):
+    """GET /admin/eval/latest: the newest evaluation report."""
+
+    at: str | None
+    dataset: str | None
+    metrics: dict[str, float]
+    gate: dict[str, Any] | None
+    html: str
+
+
+class ReviewItemPublic(Public):
+    """One item of the review queue."""
+
+    id: int
+    created_at: datetime
+    question: str
+    groups: list[str]
+    reason: str
+    status: str
+    answer_id: str | None
+    reviewer: str | None
+    note: str
+
+
+class ReviewOutcome(BaseModel):
+    """What a review action did."""
+
+    status: str
+    approved: int | None = None
+
+
+class ChatMessage(BaseModel):
+    """An OpenAI chat message."""
+
+    role: str
+    content: str
+
+
+class Choice(BaseModel):
+    """One OpenAI completion choice."""
+
+    index: int
+    message: ChatMessage
+    finish_reason: str
+
+
+class Usage(BaseModel):
+    """OpenAI token usage (Cairn does not count tokens: zeros)."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+
+
+class ChatCompletion(BaseModel):
+    """POST /v1/chat/completions (non-streaming), with Cairn's citations alongside."""
+
+    id: str
+    object: str = "chat.completion"
+    created: int
+    model: str
+    choices: list[Choice]
+    usage: Usage = Usage()
+    citations: list[Citation]
+    cairn: dict[str, Any] = Field(description="the Cairn answer without its citations")

@@ -1,1 +1,0 @@
-"""Named services behind the thin routers: retrieve, answer, ground, cache, audit, ask."""

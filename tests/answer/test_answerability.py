@@ -1,0 +1,150 @@
+"""The answerability model: its features, its fit, and the weights Cairn ships."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from answer.answerability import (
+    FEATURES,
+    SIGNS,
+    WEIGHTS,
+    Evidence,
+    Model,
+    features,
+    fit,
+)
+from answer.overlap import Overlap
+from core.settings import AnswerSettings
+from core.sparse import Bm25Encoder
+
+OVERLAP = Overlap(Bm25Encoder())
+
+PASSAGE = (
+    "The Scottish Parliament has the ability to alter income tax in Scotland by up to "
+    "3 pence in the pound. In 2014 the University enrolled 3,468 students in its four "
+    "graduate divisions. While en route, Washington learned of Trent's retreat."
+)
+
+
+def _evidence(question: str, sentence: str, similarity: float = 0.7) -> Evidence:
+    q_terms = OVERLAP.question_terms(question)
+    return Evidence(
+        question=question,
+        q_terms=q_terms,
+        sentence=sentence,
+        sentence_terms=OVERLAP.terms(sentence),
+        sentence_coverage=OVERLAP.coverage(q_terms, sentence),
+        chunk=PASSAGE,
+        chunk_terms=OVERLAP.terms(PASSAGE),
+        all_terms=OVERLAP.terms(PASSAGE),
+        similarity=similarity,
+        scores=[0.9, 0.5],
+        best_rank=0,
+    )
+
+
+TAX = "The Scottish Parliament has the ability to alter income tax in Scotland by up to 3 pence."
+STUDENTS = "In 2014 the University enrolled 3,468 students in its four graduate divisions."
+RETREAT = "While en route, Washington learned of Trent's retreat."
+
+# (question the passage answers, near miss written against the same sentence, sentence,
+#  the feature that must tell them apart)
+PAIRS = [
+    (
+        "Who has the ability to alter income tax in Scotland?",
+        "Who does not have the ability to alter income tax in Scotland?",
+        TAX,
+        "negation_added",
+    ),
+    (
+        "How many students did the University enroll in its four graduate divisions?",
+        "How many students did the University enroll in its five graduate divisions?",
+        STUDENTS,
+        "numbers_missing_sentence",
+    ),
+    (
+        "When did Washington learn about Trent's retreat?",
+        "When did Washington learn about Trent's advance?",
+        RETREAT,
+        "opposite_word",
+    ),
+    (
+        "Who has the ability to alter income tax in Scotland?",
+        "Who has the ability to alter income tax in Wales?",
+        TAX,
+        "names_missing_chunk",
+    ),
+]
+
+
+@pytest.mark.parametrize(("good", "near_miss", "sentence", "flag"), PAIRS)
+def test_features_flag_the_changed_detail(
+    good: str, near_miss: str, sentence: str, flag: str
+) -> None:
+    assert features(_evidence(good, sentence))[flag] == 0
+    assert features(_evidence(near_miss, sentence))[flag] >= 1
+    assert set(features(_evidence(good, sentence))) == set(FEATURES)
+
+
+@pytest.mark.parametrize(("good", "near_miss", "sentence", "flag"), PAIRS)
+def test_shipped_model_trusts_the_match_more_than_the_near_miss(
+    good: str, near_miss: str, sentence: str, flag: str
+) -> None:
+    model = Model.load()
+    assert model.score(features(_evidence(good, sentence))) > model.score(
+        features(_evidence(near_miss, sentence))
+    )
+
+
+def test_shipped_threshold_is_the_default_min_confidence() -> None:
+    model = Model.load()
+    assert model.provenance["threshold"] == AnswerSettings().min_confidence
+    assert model.provenance["answerable"] > 4000 and model.provenance["unanswerable"] > 4000
+
+
+def test_fit_is_deterministic_and_learns_the_signal() -> None:
+    rows, labels = [], []
+    for i in range(400):
+        negated = i % 3 == 0
+        row = dict.fromkeys(FEATURES, 0.0)
+        row.update(negation_added=float(negated), similarity=0.3 + (i % 7) / 10)
+        rows.append(row)
+        labels.append(0 if negated and i % 2 else 1)
+    first, second = fit(rows, labels), fit(rows, labels)
+    assert first == second
+    coef = dict(zip(first.names, first.coef, strict=True))
+    assert coef["negation_added"] < -0.5 and abs(coef["similarity"]) < 0.2
+    negated = dict(rows[0], negation_added=1.0)
+    plain = dict(rows[0], negation_added=0.0)
+    assert first.score(negated) < 0.75 < first.score(plain)
+
+
+def test_shipped_weights_keep_the_documented_directions() -> None:
+    coef = dict(zip(Model.load().names, Model.load().coef, strict=True))
+    assert all(coef[name] * sign >= 0 for name, sign in SIGNS.items()), coef
+    assert coef["negation_added"] < 0 and coef["top_score"] > 0 and coef["similarity"] > 0
+
+
+def test_fit_leaves_out_a_signal_that_points_the_wrong_way() -> None:
+    rows, labels = [], []
+    for i in range(300):
+        row = dict.fromkeys(FEATURES, 0.0)
+        # In this data more question coverage goes with *unanswerable*: fitting it would
+        # teach the model that finding the question's words is bad news.
+        row.update(sentence_coverage=(i % 10) / 10, similarity=(i % 4) / 4)
+        rows.append(row)
+        labels.append(int(i % 10 < 5) if i % 4 < 2 else int(i % 4 == 3))
+    coef = dict(zip(FEATURES, fit(rows, labels).coef, strict=True))
+    assert coef["sentence_coverage"] == 0 and coef["similarity"] > 0
+
+
+def test_weights_for_other_features_are_rejected(tmp_path: Path) -> None:
+    shipped = json.loads(WEIGHTS.read_text())
+    shipped["names"] = shipped["names"][:-1]
+    bad = tmp_path / "weights.json"
+    bad.write_text(json.dumps(shipped))
+    with pytest.raises(ValueError, match="refit"):
+        Model.load(bad)

