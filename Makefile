@@ -32,7 +32,7 @@ down:
 lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
-	$(BIN)/mypy core ingest api ui eval cairn bench
+	$(BIN)/mypy core answer tables ingest api ui eval cairn bench tools
 	$(BIN)/lint-imports
 
 # Debian chromium for the browser test, driven by the PyPI playwright package through
