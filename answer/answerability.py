@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from answer.overlap import to_base
+from answer.question import KIND_VALUE, analyse
 from core.sparse import Bm25Encoder
 
 WEIGHTS = Path(__file__).parent / "data" / "answerability.json"
@@ -110,6 +111,8 @@ FEATURES = (
     "wh_which",
     "wh_when",
     "wh_how_many",
+    "kind_missing_sentence",
+    "kind_missing_chunk",
 )
 
 
@@ -142,6 +145,7 @@ def features(ev: Evidence) -> dict[str, float]:
     names = set(NAME.findall(q[1:])) - {"I"}
     neg_q, neg_s = bool(NEGATION.search(q)), bool(NEGATION.search(s))
     n = max(1, len(ev.q_terms))
+    kinds = {k for k in analyse(q).kinds if k in KIND_VALUE}  # the value kinds asked for
     return {
         "top_score": min(ev.scores[0], 2.0),
         "second_score": min(ev.scores[1], 2.0) if len(ev.scores) > 1 else 0.0,
@@ -165,6 +169,8 @@ def features(ev: Evidence) -> dict[str, float]:
         "wh_which": float(bool(re.search(r"\bwhich\b", ql))),
         "wh_when": float(bool(re.search(r"\bwhen\b|\bwhat year\b", ql))),
         "wh_how_many": float(bool(re.search(r"\bhow (?:many|much)\b", ql))),
+        "kind_missing_sentence": float(any(not KIND_VALUE[k].search(s) for k in kinds)),
+        "kind_missing_chunk": float(any(not KIND_VALUE[k].search(ev.chunk) for k in kinds)),
     }
 
 
@@ -185,6 +191,8 @@ SIGNS = {
     "opposite_word": -1,
     "one_term_missing_sentence": -1,
     "one_term_missing_chunk": -1,
+    "kind_missing_sentence": -1,
+    "kind_missing_chunk": -1,
 }
 
 

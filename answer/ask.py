@@ -183,7 +183,10 @@ class AskService:
         if confidence < cfg.min_confidence:
             reason = f"confidence {confidence:.2f} is below {cfg.min_confidence:.2f}"
             return assemble.refusal(query.text, hits, version, name, reason, confidence), top
-        return assemble.answered(query.text, checked, hits, version, name, confidence), top
+        answer = assemble.answered(
+            query.text, checked, hits, version, name, confidence, draft.uncovered
+        )
+        return answer, top
 
     def _audit(self, answer: Answer, principal: Principal) -> None:
         audit.record_answer(

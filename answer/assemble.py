@@ -7,13 +7,32 @@ citation's number. A refusal lists the closest passages the caller may see.
 
 from __future__ import annotations
 
+import html
+import re
+from collections.abc import Sequence
+
 from answer.ground import MARKER, Checked
 from core.records import IndexVersion
 from core.schema import Answer, Citation, Hit, SentenceSupport
 
-__all__ = ["REFUSAL", "answered", "citation_of", "refusal"]
+__all__ = ["REFUSAL", "answered", "citation_of", "display", "refusal"]
 
 REFUSAL = "The documents don't cover this."
+MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+EMPHASIS = re.compile(r"(\*\*|__|\*|`)(?=\S)(.+?)(?<=\S)\1")
+HEADING_MARK = re.compile(r"(^|\s)#{1,6}\s+")
+SPACE_BEFORE_PUNCT = re.compile(r"\s+([.,;:!?])(?=\s|$)")
+
+
+def display(quote: str, more: int = 0) -> str:
+    """A quoted unit as plain answer text: no Markdown links, emphasis or heading marks,
+    HTML entities decoded, a list's items on one line, "…and N more" for what was cut."""
+    text = html.unescape(MARKER.sub("", quote))
+    text = MARKDOWN_LINK.sub(r"\1", text)
+    text = EMPHASIS.sub(r"\2", text)
+    text = HEADING_MARK.sub(r"\1", text)
+    text = SPACE_BEFORE_PUNCT.sub(r"\1", " ".join(text.split()))
+    return f"{text} …and {more} more" if more else text
 
 
 def citation_of(n: int, hit: Hit, highlight: tuple[int, int] | None = None) -> Citation:
@@ -68,8 +87,10 @@ def answered(
     version: IndexVersion,
     answerer: str,
     confidence: float,
+    uncovered: Sequence[str] = (),
 ) -> Answer:
-    """The answer made of the supported sentences, each with its citation number."""
+    """The answer made of the supported sentences, each with its citation number, and a
+    closing line naming the question's parts no passage covers."""
     kept = [c for c in checked if c.supported]
     number = _numbering(checked)
     quoted = _highlights(kept, hits)
@@ -82,9 +103,15 @@ def answered(
         )
         for c in kept
     ]
+    text = " ".join(
+        f"{display(c.sentence.text, c.sentence.more)} [{s.citation}]"
+        for c, s in zip(kept, sentences, strict=True)
+    )
+    if uncovered:
+        text += " The documents don't say: " + "; ".join(uncovered) + "."
     return Answer(
         question=question,
-        answer=" ".join(f"{MARKER.sub('', s.text).strip()} [{s.citation}]" for s in sentences),
+        answer=text,
         refused=False,
         citations=[citation_of(n, hits[hit], quoted.get(hit)) for hit, n in number.items()],
         sentences=sentences,
@@ -93,6 +120,7 @@ def answered(
         answerer=answerer,
         index_version=version.version,
         index_revision=version.revision,
+        uncovered=list(uncovered),
     )
 
 

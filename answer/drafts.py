@@ -12,6 +12,7 @@ class DraftSentence:
     text: str
     hit: int | None
     start: int | None = None  # offset of the sentence inside the cited chunk, when quoted
+    more: int = 0  # list items (or table cells) of the quoted unit left out
 
 
 @dataclass
@@ -23,3 +24,4 @@ class Draft:
     reason: str | None = None
     evidence: float = 0.0  # how well the best passage answers (0..1), for the confidence
     features: dict[str, float] | None = None  # the answerability model's inputs (extractive)
+    uncovered: list[str] = field(default_factory=list)  # question parts no passage covers

@@ -1,11 +1,16 @@
 """Extractive answerer (default): deterministic, offline, quotes the documents.
 
-It scores every sentence of the top chunks by how many of the question's terms it
-contains (stemmed BM25 terms, so "vacations" matches "vacation") and by the chunk's rank,
-re-scores the best few by embedding similarity to the question, and returns the best
-sentence plus the close runners-up from at most two chunks, in document order.
-Its ``evidence`` (does the passage answer at all?) comes from the fitted answerability
-model in ``answerability.py``.
+It reads the top passages as answer units that follow the document's structure
+(``answer/units.py``: sentences, list items, a list with its lead-in, table rows with
+their headers) and scores each by how many of the question's terms it holds (stemmed
+BM25 terms, under its section heading) and by the passage's rank; the best few are
+re-scored by embedding similarity to the question. A unit holding the kind of value the
+question asks for (an amount, a duration, a contact...) and a unit from the document the
+question's scope words name ("Standard plan", "Colorado") are preferred
+(``answer/question.py``). The answer is the best unit, the best unit for every other
+part of a multi-part question, and close runners-up, within a word budget; a part no
+unit covers is named in ``uncovered``. Its ``evidence`` (does the passage answer at
+all?) comes from the fitted answerability model in ``answerability.py``.
 """
 
 from __future__ import annotations
@@ -17,33 +22,46 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from answer.answerability import Evidence, Model, features, opposite_terms
+from answer.answerability import NAME, Evidence, Model, features, opposite_terms
 from answer.drafts import Draft, DraftSentence
 from answer.overlap import Overlap
+from answer.question import KIND_VALUE, Asked, analyse
+from answer.units import units
 from core.embed import Embedder
 from core.schema import Hit
 from core.settings import AnswerSettings
-from core.text import split_sentences
 
 MIN_WORDS = 4
-
-RERANK = 6
+RERANK = 8
+WORD_BUDGET = 90
+KIND_BONUS = 0.1
+SCOPE_BONUS = 0.1
+NAME_BONUS = 0.1  # a unit holding every name the question uses (the model checks this too)
+PART_COVERAGE = 0.5  # a part counts as covered by a unit holding half its terms
+UNCOVERED = 0.25  # ... and as not covered at all below this
 
 
 @dataclass
 class Candidate:
-    """A sentence of a retrieved chunk and its scores."""
+    """A unit of a retrieved chunk and its scores."""
 
     hit: int
     start: int
     text: str
     overlap: float
+    kind: str = "sentence"
+    more: int = 0
     similarity: float = 0.0
     score: float = 0.0
 
+    @property
+    def words(self) -> int:
+        """Length in words."""
+        return len(self.text.split())
+
 
 class ExtractiveAnswerer:
-    """Selects the best-supported sentences of the retrieved chunks."""
+    """Selects the best-supported units of the retrieved chunks."""
 
     name = "extractive"
 
@@ -64,38 +82,80 @@ class ExtractiveAnswerer:
     def config(self) -> str:
         """What changes answers: part of the cache key."""
         return (
-            f"extractive:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
+            f"extractive:units-v1:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
             f":answerability={self.model.digest()}"
         )
 
     def answer(self, question: str, hits: list[Hit], query_vector: np.ndarray) -> Draft:
-        """Pick sentences and estimate how well they answer (``evidence``, 0..1)."""
+        """Pick units and estimate how well they answer (``evidence``, 0..1)."""
         q_terms = self.overlap.question_terms(question)
-        candidates = self._candidates(hits, q_terms)
+        asked = analyse(question)
+        candidates = self._candidates(question, hits, q_terms, asked)
         if not candidates or not q_terms:
             return Draft(refused=True, reason="no passage shares the question's terms")
-        top = sorted(candidates, key=lambda c: (-c.overlap, c.hit, c.start))[:RERANK]
+        top = sorted(candidates, key=lambda c: (-c.score, c.hit, c.start))[:RERANK]
         vectors = self.vectors.embed([c.text for c in top])
         for cand, vec in zip(top, vectors, strict=True):
             cand.similarity = float(np.dot(vec, query_vector))
-            cand.score = 0.5 * cand.overlap + 0.5 * cand.similarity - 0.03 * cand.hit
+            cand.score += 0.5 * cand.similarity
         top.sort(key=lambda c: (-c.score, c.hit, c.start))
+        top = [_with_list(c, candidates) for c in top]
         best = top[0]
-        chosen = [best]
-        chunks = {best.hit}
-        for cand in top[1:]:
-            if len(chosen) >= self.cfg.max_sentences or cand.score < 0.8 * best.score:
-                break
-            if cand.hit in chunks or len(chunks) < 2:
-                chosen.append(cand)
-                chunks.add(cand.hit)
+        chosen, uncovered = self._choose(top, candidates, hits, asked)
         chosen.sort(key=lambda c: (c.hit != best.hit, c.hit, c.start))  # best chunk first
         values = features(self._evidence(question, q_terms, best, hits))
         return Draft(
-            sentences=[DraftSentence(c.text, c.hit, c.start) for c in chosen],
+            sentences=[DraftSentence(c.text, c.hit, c.start, c.more) for c in chosen],
             evidence=round(self.model.score(values), 4),
             features=values,
+            uncovered=uncovered,
         )
+
+    def _choose(
+        self, top: list[Candidate], everything: list[Candidate], hits: list[Hit], asked: Asked
+    ) -> tuple[list[Candidate], list[str]]:
+        """The best unit, the best unit of each other part, then close runners-up from at
+        most two chunks — all within ``WORD_BUDGET`` words, no text quoted twice."""
+        best = top[0]
+        chosen = [best]
+        uncovered: list[str] = []
+
+        def fits(cand: Candidate) -> bool:
+            seen = {" ".join(c.text.split()).casefold() for c in chosen}
+            end = cand.start + len(cand.text)
+            return (
+                " ".join(cand.text.split()).casefold() not in seen
+                and sum(c.words for c in chosen) + cand.words <= WORD_BUDGET
+                and not any(
+                    c.hit == cand.hit and c.start < end and cand.start < c.start + len(c.text)
+                    for c in chosen
+                )
+            )
+
+        if len(asked.parts) > 1:
+            for part in asked.parts:
+                p_terms = self.overlap.question_terms(part)
+                if len(p_terms) < 2:
+                    continue
+                scored = [
+                    (self.overlap.coverage(p_terms, f"{hits[c.hit].chunk.section}\n{c.text}"), c)
+                    for c in everything
+                ]
+                cover, cand = max(scored, key=lambda x: (x[0], x[1].score, -x[1].hit, -x[1].start))
+                if any(self.overlap.coverage(p_terms, c.text) >= PART_COVERAGE for c in chosen):
+                    continue
+                if cover >= PART_COVERAGE and fits(cand):
+                    chosen.append(cand)
+                elif cover < UNCOVERED:
+                    uncovered.append(part)
+        chunks = {c.hit for c in chosen}
+        for cand in top[1:]:
+            if len(chosen) >= self.cfg.max_sentences or cand.score < 0.8 * best.score:
+                break
+            if (cand.hit in chunks or len(chunks) < 2) and fits(cand):
+                chosen.append(cand)
+                chunks.add(cand.hit)
+        return chosen, uncovered
 
     def _evidence(
         self, question: str, q_terms: frozenset[int], best: Candidate, hits: list[Hit]
@@ -115,20 +175,72 @@ class ExtractiveAnswerer:
             best_rank=best.hit,
         )
 
-    def _candidates(self, hits: list[Hit], q_terms: frozenset[int]) -> list[Candidate]:
+    def _scoped(self, hits: list[Hit], q_terms: frozenset[int]) -> set[int]:
+        """Hits whose title, section or path holds a question word that names only some of
+        the retrieved documents (the question's scope)."""
+        labels = [
+            self.overlap.terms(
+                f"{h.chunk.title} {h.chunk.section} {h.chunk.source}".replace("/", " ")
+                .replace("_", " ")
+                .replace("-", " ")
+            )
+            for h in hits
+        ]
+        scope = {t for t in q_terms if 0 < sum(t in label for label in labels) < len(labels)}
+        return {i for i, label in enumerate(labels) if scope & label}
+
+    def _candidates(
+        self, question: str, hits: list[Hit], q_terms: frozenset[int], asked: Asked
+    ) -> list[Candidate]:
+        kinds = {k for k in asked.kinds if k}
+        scoped = self._scoped(hits, q_terms)
+        names = set(NAME.findall(question[1:])) - {"I"}  # "SMS", "Colorado", "Northwind"
         out = []
         for rank, hit in enumerate(hits):
             text = hit.chunk.text
             headings = {hit.chunk.title, *hit.chunk.section.split(" > ")}
-            for start, end in split_sentences(text):
-                sentence = text[start:end]
-                if len(sentence.split()) < MIN_WORDS or sentence in headings:
+            for unit in units(text):
+                quote = text[unit.start : unit.end]
+                words = len(quote.split())
+                short = words < MIN_WORDS and not (unit.kind == "item" and ":" in quote)
+                if short or quote in headings:
                     continue
-                # A sentence is read under its heading ("Lyon office guide > Badges").
-                overlap = self.overlap.coverage(q_terms, f"{hit.chunk.section}\n{sentence}")
-                if overlap > 0:
-                    out.append(Candidate(rank, start, sentence, overlap))
+                # A unit is read under its heading ("Lyon office guide > Badges"), a table
+                # cell also under its row's first cell.
+                context = hit.chunk.section
+                if unit.kind == "cell":
+                    row_start = text.rfind("\n", 0, unit.start) + 1
+                    context += "\n" + text[row_start : text.find("; ", row_start)]
+                overlap = self.overlap.coverage(q_terms, f"{context}\n{quote}")
+                if overlap <= 0:
+                    continue
+                bonus = sum(
+                    KIND_BONUS
+                    for k in kinds
+                    if (k == "list" and unit.kind == "list")
+                    or (k in KIND_VALUE and KIND_VALUE[k].search(quote))
+                )
+                bonus += SCOPE_BONUS if rank in scoped else 0.0
+                bonus += NAME_BONUS if names and all(n in quote for n in names) else 0.0
+                score = 0.5 * overlap - 0.03 * rank + bonus - 0.002 * max(0, words - 40)
+                out.append(
+                    Candidate(rank, unit.start, quote, overlap, unit.kind, unit.more, score=score)
+                )
         return out
+
+
+def _with_list(cand: Candidate, candidates: list[Candidate]) -> Candidate:
+    """A list's lead-in ("What is in the kit:") is never quoted without its items."""
+    if not cand.text.rstrip().endswith(":"):
+        return cand
+    lists = [
+        c for c in candidates if c.kind == "list" and (c.hit, c.start) == (cand.hit, cand.start)
+    ]
+    if not lists:
+        return cand
+    found = lists[0]
+    found.similarity, found.score = cand.similarity, cand.score
+    return found
 
 
 class SentenceVectors:

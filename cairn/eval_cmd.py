@@ -12,28 +12,11 @@ from rich.console import Console
 from rich.table import Table
 
 from core.errors import CairnError
-from core.settings import Settings, get_settings
+from core.settings import get_settings
 
 eval_app = typer.Typer(help="Evaluate answers: retrieval, grounding, refusal, consistency.")
 console = Console(stderr=True)
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
-
-
-def _index_corpus(settings: Settings, corpus: Path, name: str) -> Settings:
-    """A separate home per evaluated corpus (re-runs sync incrementally); shared model cache."""
-    from ingest import sync_folder
-
-    home = settings.home / "eval" / name
-    scoped = settings.model_copy(
-        update={
-            "home": home,
-            "models_dir": settings.models_path,
-            "database_url": None,
-            "qdrant": settings.qdrant.model_copy(update={"url": None}),
-        }
-    )
-    sync_folder(scoped, corpus)
-    return scoped
 
 
 @eval_app.callback(invoke_without_command=True)
@@ -77,6 +60,7 @@ def run(
     from eval import golden as golden_io
     from eval.runner import evaluation_engine
     from eval.runner import run as run_eval
+    from eval.suite import index_corpus
 
     settings = get_settings()
     if dataset:
@@ -96,7 +80,7 @@ def run(
         cases, label = golden_io.load(golden), golden.name
     else:
         raise CairnError("give --golden PATH or --dataset squad|contoso")
-    target = _index_corpus(settings, corpus, dataset or corpus.name) if corpus else settings
+    target = index_corpus(settings, corpus, dataset or corpus.name) if corpus else settings
     engine = evaluation_engine(target, pinned=version)
     try:
         result = run_eval(engine, cases, repeats=repeats)
@@ -141,10 +125,7 @@ def _run_suite(path: Path, split: str, out: Path) -> None:
             console.print(f"skipped {corpus.name}: {corpus.path} not found")
             continue
         picked = suites.pick(golden_io.load(corpus.golden), split)  # type: ignore[arg-type]
-        scoped = settings.model_copy(
-            update={"ingest": settings.ingest.model_copy(update={"access": corpus.access})}
-        )
-        target = _index_corpus(scoped, corpus.path, corpus.name)
+        target = suites.index_corpus(settings, corpus.path, corpus.name, corpus.access)
         engine = evaluation_engine(target)
         try:
             result = run_eval(engine, picked, repeats=2)
@@ -166,7 +147,7 @@ def _run_suite(path: Path, split: str, out: Path) -> None:
         table.add_row(
             name, *(("n/a" if row[k] < 0 else f"{row[k]:g}") for k, _ in report.SUITE_COLUMNS)
         )
-    Console().print(table)
+    Console(width=160).print(table)  # ten columns: never squeezed into 80
     for line in payload["missed"]:
         console.print(f"[yellow]target missed:[/] {line}")
     console.print(f"report: {folder / 'report.html'}")

@@ -148,3 +148,6 @@ class Answer(BaseModel):
     latency_ms: float = 0.0
     reviewed_by: str | None = None  # set when a person-approved answer is served
     table: dict[str, Any] | None = None  # structured answers: sql, columns, rows, source
+    uncovered: list[str] = Field(
+        default_factory=list, description="parts of the question the documents do not answer"
+    )

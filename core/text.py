@@ -30,3 +30,6 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         if b > a:
             out.append((a, b))
     return out
+
+
+BULLET = "• "  # how ingest marks a list item's text, and how the answerer finds list items

@@ -24,9 +24,11 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError
 
 from core.errors import CairnError
+from core.settings import Settings
 from eval import metrics as m
 from eval.golden import GoldenCase
 from eval.runner import CaseResult
+from ingest import sync_folder
 
 Split = Literal["tune", "report", "all"]
 
@@ -61,6 +63,25 @@ class Suite(BaseModel):
             corpus.path = suite.data_root / corpus.path
             corpus.golden = base / corpus.golden
         return suite
+
+
+def index_corpus(
+    settings: Settings, folder: Path, name: str, access: dict[str, list[str]] | None = None
+) -> Settings:
+    """Sync ``folder`` into its own eval home (``<home>/eval/<name>``, re-runs are
+    incremental; the model cache is shared) and return that home's settings."""
+    ingest = settings.ingest.model_copy(update={"access": access or {}})
+    scoped = settings.model_copy(
+        update={
+            "home": settings.home / "eval" / name,
+            "models_dir": settings.models_path,
+            "database_url": None,
+            "qdrant": settings.qdrant.model_copy(update={"url": None}),
+            "ingest": ingest,
+        }
+    )
+    sync_folder(scoped, folder)
+    return scoped
 
 
 def pick(cases: list[GoldenCase], split: Split) -> list[GoldenCase]:

@@ -16,7 +16,9 @@ from core.errors import IngestError
 from core.schema import Block, ParsedDocument
 from ingest.offline import configure_unstructured
 from ingest.sources import SourceFile, decode, split_front_matter
+from ingest.structure import BULLET, mark_field_runs, table_rows
 
+LIST_MARK = re.compile(r"^(?:[•◦▪▸●○■\-*\u2013]|\d{1,2}[.)])\s")
 HYPHEN_BREAK = re.compile(r"(\w)- (?=\w)")
 SKIP_CATEGORIES = {"PageBreak", "Header", "Footer", "PageNumber", "Image"}
 
@@ -43,6 +45,7 @@ def parse(
         from unstructured.partition.md import partition_md
 
         meta, text = split_front_matter(text, src.rel)
+        text = mark_field_runs(text)
         elements = partition_md(text=text, languages=langs) if text.strip() else []
     elif kind in (".html", ".htm"):
         from unstructured.partition.html import partition_html
@@ -62,17 +65,33 @@ def _blocks(elements: list[Any], page: int | None = None) -> list[Block]:
         text = (el.text or "").strip()
         if not text or category in SKIP_CATEGORIES:
             continue
+        where = page if page is not None else getattr(el.metadata, "page_number", None)
+        if category == "Table":
+            out += _table_blocks(el, text, where)
+            continue
         depth = getattr(el.metadata, "category_depth", None)
         is_title = category == "Title"
+        if category == "ListItem":
+            text = BULLET + text
         out.append(
             Block(
                 text=text,
                 kind="heading" if is_title else category.lower(),
                 heading_level=(depth or 0) if is_title else None,
-                page=page if page is not None else getattr(el.metadata, "page_number", None),
+                page=where,
             )
         )
     return out
+
+
+def _table_blocks(el: Any, text: str, page: int | None) -> list[Block]:
+    """One block per row, each cell labelled with its column header (the flat text when
+    the table's structure is unknown)."""
+    structured = getattr(el.metadata, "text_as_html", None)
+    rows = table_rows(structured) if structured else []
+    return [Block(text=row, kind="tablerow", page=page) for row in rows] or [
+        Block(text=text, kind="table", page=page)
+    ]
 
 
 def _parse_pdf(path: Path, langs: list[str]) -> tuple[list[Block], dict[str, Any], list[str]]:
@@ -113,7 +132,8 @@ def _has_images(page: Any) -> bool:
 def rejoin_lines(text: str) -> str:
     """Undo PDF line wrapping: a line continues the previous one when that one was
     wrapped (long, no closing punctuation) or when it starts in lower case; otherwise a
-    new paragraph starts (blank line), which lets headings stand alone."""
+    new paragraph starts (blank line), which lets headings stand alone. A line that opens
+    with a list mark (•, -, 1.) always starts a new paragraph: each item stays one."""
     lines = [ln.strip() for ln in text.splitlines()]
     width = max((len(ln) for ln in lines), default=0)
     out: list[str] = []
@@ -122,7 +142,7 @@ def rejoin_lines(text: str) -> str:
             continue
         prev = out[-1] if out else ""
         wrapped = len(prev) >= 0.7 * width and not prev.endswith((".", ":", "!", "?"))
-        if out and (wrapped or line[0].islower()):
+        if out and not LIST_MARK.match(line) and (wrapped or line[0].islower()):
             out[-1] = f"{prev} {line}"
         else:
             out.append(line)

@@ -1,235 +1,147 @@
-"""Model-free unit tests of the answer path's pieces (FakeEmbedder, no server)."""
+"""Answer units, question analysis and answer text: each unit kind, multi-part, scope."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
-from datetime import UTC, datetime
-
 import numpy as np
-import pytest
 
-from answer import fuse, overlap
-from answer.answerability import Model
-from answer.cache import answer_config, cache_key, normalise
-from answer.chat import split_turns
-from answer.drafts import DraftSentence
+from answer.assemble import display
 from answer.extractive import ExtractiveAnswerer
-from answer.ground import check, support
-from answer.overlap import Overlap, to_base
-from core.embed import FakeEmbedder, Vectors
+from answer.overlap import Overlap
+from answer.question import analyse
+from answer.units import units
+from core.embed import FakeEmbedder
 from core.schema import Hit
 from core.settings import AnswerSettings
 from core.sparse import Bm25Encoder
-from core.text import split_sentences
 from tests.factories import make_chunk
 
-NOW = datetime(2026, 1, 1, tzinfo=UTC)
-BM25 = Bm25Encoder()
+LIST_PAGE = (
+    "Desk set-up\n\nWe expect new teammates to spend up to $2,000 on their desk.\n\n"
+    "Eligible items include:\n\n• Monitor\n\n• Headphones\n\n• Keyboard\n\n• Ergonomic chair"
+)
+TABLE = (
+    "Plan: Standard; Deductible: $2,000; Copay: $30\n\nPlan: Plus; Deductible: $1,500; Copay: $20"
+)
+FIELDS = "Team page\n\n• Office: Berlin\n\n• Reports to: Head of Finance\n\n• Slack: #team-finance"
 
 
-def _hit(text: str, score: float = 1.0, cid: str = "c1", section: str = "") -> Hit:
-    return Hit(chunk=make_chunk(text, id=cid, section=section, title="T"), score=score)
+def _quotes(text: str) -> list[tuple[str, str]]:
+    return [(u.kind, text[u.start : u.end]) for u in units(text)]
 
 
-def test_sentences_keep_offsets_and_abbreviations() -> None:
-    text = "Dr. Lee approves leave. Requests go to HR! Ask e.g. your manager.\n\nNew part"
-    assert [text[a:b] for a, b in split_sentences(text)] == [
-        "Dr. Lee approves leave.",
-        "Requests go to HR!",
-        "Ask e.g. your manager.",
-        "New part",
+def test_a_list_unit_keeps_its_lead_in_with_its_items() -> None:
+    found = _quotes(LIST_PAGE)
+    assert (
+        "list",
+        "Eligible items include:\n\n• Monitor\n\n• Headphones\n\n• Keyboard\n\n• Ergonomic chair",
+    ) in found
+    assert ("item", "Headphones") in found
+
+
+def test_a_long_list_is_cut_and_counts_what_it_left_out() -> None:
+    text = "Covered:\n\n" + "\n\n".join(f"• Service number {i} is covered" for i in range(10))
+    (lst,) = [u for u in units(text) if u.kind == "list"]
+    assert lst.more == 4 and text[lst.start : lst.end].endswith("Service number 5 is covered")
+    assert display(text[lst.start : lst.end], lst.more).endswith("…and 4 more")
+
+
+def test_a_table_row_is_one_unit_with_its_headers() -> None:
+    rows = [q for q in _quotes(TABLE) if q[0] == "row"]
+    assert rows == [
+        ("row", "Plan: Standard; Deductible: $2,000; Copay: $30"),
+        ("row", "Plan: Plus; Deductible: $1,500; Copay: $20"),
     ]
 
 
-def test_support_requires_terms_and_numbers_from_the_source() -> None:
-    source = "Employees have 27 days of paid vacation per year."
-    assert support("Employees have 27 days of vacation [1].", source, BM25) == 1.0
-    assert support("Employees have 30 days of vacation.", source, BM25) <= 0.2
-    assert support("Contractors receive stock options.", source, BM25) < 0.5
+def test_field_lines_are_units_of_their_own() -> None:
+    found = _quotes(FIELDS)
+    assert ("item", "Reports to: Head of Finance") in found and ("item", "Office: Berlin") in found
 
 
-def test_check_marks_uncited_sentences_unsupported() -> None:
-    hits = [_hit("Laptops are replaced every four years.")]
-    out = check(
+def test_questions_split_into_parts_with_the_kind_each_asks_for() -> None:
+    asked = analyse("How much is the gym allowance and who approves it?")
+    assert asked.parts == ("How much is the gym allowance", "who approves it")
+    assert asked.kinds == ("amount", "")
+    assert analyse("How long do I have to file an expense report?").kinds == ("duration",)
+    assert analyse("Which Slack channel do I ask about payroll?").kinds == ("contact",)
+    assert analyse(
+        "Which tool logs expenses, and above what amount is a receipt needed?"
+    ).parts == (
+        "Which tool logs expenses",
+        "above what amount is a receipt needed",
+    )
+    assert analyse("Do salt and pepper come free?").parts == ("Do salt and pepper come free",)
+
+
+def test_answer_text_is_plain() -> None:
+    assert display("See the [benefits page](b.md) and **HSA** rules &amp; limits .") == (
+        "See the benefits page and HSA rules & limits."
+    )
+    assert display("Items:\n\n• A\n\n• B") == "Items: • A • B"
+
+
+def _answer(question: str, chunks: list[tuple[str, str, str]]) -> list[str]:
+    hits = [
+        Hit(chunk=make_chunk(text, source, title=title, section=title), score=1.0 - i / 10)
+        for i, (source, title, text) in enumerate(chunks)
+    ]
+    emb = FakeEmbedder()
+    answerer = ExtractiveAnswerer(emb, Overlap(Bm25Encoder()), AnswerSettings())
+    draft = answerer.answer(question, hits, np.asarray(emb.embed([question])[0]))
+    return [s.text for s in draft.sentences] + [f"uncovered: {u}" for u in draft.uncovered]
+
+
+def test_the_list_is_quoted_not_just_its_lead_in() -> None:
+    quoted = _answer("Which desk items are eligible?", [("desk.md", "Desk set-up", LIST_PAGE)])
+    assert any("Ergonomic chair" in q and "Eligible items include:" in q for q in quoted)
+
+
+def test_a_table_question_quotes_the_row_with_its_header() -> None:
+    quoted = _answer("What is the deductible on the Plus plan?", [("plans.md", "Plans", TABLE)])
+    assert quoted[0] == "Plan: Plus; Deductible: $1,500; Copay: $20"
+
+
+def test_a_field_question_quotes_the_field_line() -> None:
+    quoted = _answer("Who does the finance team report to?", [("team.md", "Finance team", FIELDS)])
+    assert "Reports to: Head of Finance" in quoted
+
+
+def test_each_part_of_a_two_part_question_gets_a_unit() -> None:
+    text = (
+        "The gym allowance is $30 per month for every employee. "
+        "Your manager approves the gym allowance before you buy a membership. "
+        "Gyms near the office are listed on the intranet."
+    )
+    quoted = _answer(
+        "How much is the gym allowance and who approves it?", [("gym.md", "Gym", text)]
+    )
+    assert any("$30" in q for q in quoted) and any("manager approves" in q for q in quoted)
+
+
+def test_a_part_no_passage_covers_is_named() -> None:
+    text = "The gym allowance is $30 per month for every employee in every office."
+    quoted = _answer(
+        "How much is the gym allowance and which parking garage do we validate?",
+        [("gym.md", "Gym", text)],
+    )
+    assert "$30" in quoted[0] and "uncovered: which parking garage do we validate" in quoted
+
+
+def test_the_document_the_question_names_wins_over_its_look_alike() -> None:
+    standard = "The annual deductible is $2,000 for an individual."
+    plus = "The annual deductible is $1,500 for an individual."
+    quoted = _answer(
+        "What is the annual deductible on Northwind Plus?",
         [
-            DraftSentence("Laptops are replaced every four years.", 0),
-            DraftSentence("Also free cake.", None),
+            ("Northwind_Standard.pdf", "Northwind Standard", standard),
+            ("Northwind_Plus.pdf", "Northwind Plus", plus),
         ],
-        hits,
-        BM25,
-        0.5,
     )
-    assert [s.supported for s in out] == [True, False] and out[0].sentence.hit == 0
+    assert quoted[0] == plus
 
 
-def test_assembly_numbers_citations_once_in_first_cited_order_of_kept_passages() -> None:
-    from answer.assemble import answered
-    from answer.ground import Checked
-    from core.records import IndexVersion
-
-    hits = [_hit("Alpha text.", 0.9, "a"), _hit("Beta text.", 0.8, "b"), _hit("Gamma.", 0.7, "c")]
-    checked = [
-        Checked(DraftSentence("Gamma.", 2), 0.1, False),  # dropped: its passage is not cited
-        Checked(DraftSentence("Beta text.", 1, start=0), 1.0, True),
-        Checked(DraftSentence("Alpha text.", 0), 1.0, True),
-        Checked(DraftSentence("Beta again.", 1), 1.0, True),
-    ]
-    version = IndexVersion(version=1, revision=0, collection="cairn_v1")
-    answer = answered("q?", checked, hits, version, "extractive", 0.9)
-    assert [c.chunk_id for c in answer.citations] == ["b", "a"]
-    assert [c.n for c in answer.citations] == [1, 2]
-    assert answer.answer == "Beta text. [1] Alpha text. [2] Beta again. [1]"
-    assert [s.citation for s in answer.sentences] == [1, 2, 1] and not answer.grounded
-
-
-def test_fusion_is_convex_deterministic_and_handles_missing_lists() -> None:
-    dense = [_hit("a", 0.9, "x"), _hit("b", 0.5, "y")]
-    sparse = [_hit("b", 10.0, "y"), _hit("c", 5.0, "z")]
-    fused = fuse(dense, sparse, (0.6, 0.4))
-    scores = {h.chunk.id: h.score for h in fused}
-    assert scores == {
-        "y": round(0.6 * 0.5 + 0.4 * 1.0, 6),
-        "x": round(0.6 * 0.9, 6),
-        "z": round(0.6 * 0.5 + 0.4 * 0.5, 6),
-    }
-    assert [h.chunk.id for h in fused] == ["y", "x", "z"]
-    assert [h.chunk.id for h in fuse([], sparse, (0.6, 0.4))] == ["y", "z"]
-
-
-def test_extractive_answer_prefers_the_sentence_covering_the_question() -> None:
-    hits = [
-        _hit("The office opens at 7. Vacation requests need two weeks notice.", 0.9, "a", "Office"),
-        _hit(
-            "Full-time staff have 27 vacation days per year. Sick leave is separate.",
-            0.8,
-            "b",
-            "Vacation",
-        ),
-    ]
-    emb = FakeEmbedder()
-    answerer = ExtractiveAnswerer(emb, Overlap(BM25), AnswerSettings(max_sentences=1))
-    q = "How many vacation days per year do full-time staff have?"
-    draft = answerer.answer(q, hits, emb.embed([q])[0])
-    assert [s.text for s in draft.sentences] == ["Full-time staff have 27 vacation days per year."]
-    assert draft.sentences[0].hit == 1 and 0 < draft.evidence <= 1
-    assert answerer.answer(
-        "quantum chromodynamics", hits, np.zeros(emb.dim, dtype=np.float32)
-    ).refused
-
-
-def test_irregular_inflections_and_asking_verbs_join_question_and_sentence() -> None:
-    overlap = Overlap(BM25)
-    lost = overlap.question_terms("What happens if I lose my laptop?")
-    assert overlap.coverage(lost, "Report a lost or stolen laptop to security.") == 1.0
-    pays = overlap.question_terms("Who pays for conference travel?")
-    assert overlap.coverage(pays, "Conference travel is paid from the team budget.") == 1.0
-    # WordNet exceptions map forms to lemmas; a form that is itself a lemma stays.
-    assert to_base(BM25.terms("children paid found")) == BM25.terms("child pay found")
-    # ... and a form the stemmer already joins with a base word keeps that join.
-    assert to_base(BM25.terms("leaves")) == to_base(BM25.terms("leave"))
-
-
-def test_the_answer_picks_the_sentence_with_the_irregular_form() -> None:
-    hits = [
-        _hit("When a laptop fails, which happens rarely, IT replaces it.", 0.9, "a", "Laptop"),
-        _hit("Report a lost or stolen laptop within one hour.", 0.8, "b", "Devices"),
-    ]
-    emb = FakeEmbedder()
-    answerer = ExtractiveAnswerer(emb, Overlap(BM25), AnswerSettings(max_sentences=1))
-    q = "What happens if I lose my laptop?"
-    draft = answerer.answer(q, hits, emb.embed([q])[0])
-    assert [s.text for s in draft.sentences] == ["Report a lost or stolen laptop within one hour."]
-
-
-def test_cache_config_changes_with_the_lexicon(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Answers cached under other question terms (asking verbs, irregular forms) are not
-    served after an upgrade that changes them."""
-    before = answer_config("extractive", AnswerSettings())
-    monkeypatch.setattr(overlap, "FILLER", re.compile(r"\b(get|need)\b", re.I))
-    overlap.lexicon.cache_clear()
-    try:
-        assert answer_config("extractive", AnswerSettings()) != before
-    finally:
-        monkeypatch.undo()
-        overlap.lexicon.cache_clear()
-    assert answer_config("extractive", AnswerSettings()) == before
-
-
-def test_cache_key_normalises_question_but_not_groups_or_revision() -> None:
-    assert normalise("  How many  Vacation days?? ") == normalise("how many vacation days")
-    base = cache_key("Q?", ["everyone"], 1, 2, "x")
-    assert base == cache_key(" q ", ["everyone"], 1, 2, "x")
-    assert base != cache_key("Q?", ["everyone", "hr"], 1, 2, "x")
-    assert base != cache_key("Q?", ["everyone"], 1, 3, "x")
-
-
-def test_cache_config_changes_with_answer_settings_and_weights() -> None:
-    answerer = ExtractiveAnswerer(FakeEmbedder(), Overlap(BM25), AnswerSettings())
-    base = answer_config(answerer.config(), AnswerSettings())
-    assert base == answer_config(answerer.config(), AnswerSettings())
-    assert base != answer_config(answerer.config(), AnswerSettings(min_confidence=0.5))
-    assert base != answer_config(answerer.config(), AnswerSettings(dense_weight=0.5))
-    other = Model.load()
-    other.intercept += 0.1
-    refitted = ExtractiveAnswerer(FakeEmbedder(), Overlap(BM25), AnswerSettings(), other)
-    assert answer_config(refitted.config(), AnswerSettings()) != base
-
-
-def test_follow_up_resolution() -> None:
-    turns = [("user", "How long do I have to submit an expense?"), ("assistant", "30 days [1]")]
-    assert split_turns([*turns, ("user", "And abroad?")]) == (
-        "And abroad?",
-        "How long do I have to submit an expense?",
-    )
-    standalone = "Where is the Lyon office located these days"
-    assert split_turns([*turns, ("user", "Where is the Lyon office located?")])[1] == ""
-    assert split_turns([("user", standalone)]) == (standalone, "")
-
-
-class CountingEmbedder(FakeEmbedder):
-    """FakeEmbedder that records every text it embeds."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.seen: list[str] = []
-
-    def embed(self, texts: Sequence[str]) -> Vectors:
-        self.seen += list(texts)
-        return super().embed(texts)
-
-
-def test_sentence_vectors_are_reused_and_bounded() -> None:
-    from answer.extractive import SentenceVectors
-
-    embedder = CountingEmbedder()
-    cache = SentenceVectors(embedder, capacity=3)
-    first = cache.embed(["a b", "c d", "a b"])
-    assert embedder.seen == ["a b", "c d"]  # each distinct text once
-    again = cache.embed(["c d", "e f"])
-    assert embedder.seen == ["a b", "c d", "e f"]  # only the unseen one
-    assert np.array_equal(again[0], first[1])
-    assert np.allclose(again[1], FakeEmbedder().embed(["e f"])[0])
-    cache.embed(["g h"])  # capacity 3: the least recently used ("a b") is evicted
-    cache.embed(["a b"])
-    assert embedder.seen[-1] == "a b"
-    off = SentenceVectors(CountingEmbedder(), capacity=0)
-    off.embed(["x y"])
-    off.embed(["x y"])
-    assert off.embedder.seen == ["x y", "x y"]  # type: ignore[attr-defined]
-
-
-def test_answers_are_the_same_with_and_without_the_sentence_cache() -> None:
-    hits = [
-        _hit("Laptops are replaced every four years. Ask the helpdesk for a new one.", cid="a"),
-        _hit("The helpdesk is open from nine to five on weekdays.", 0.8, cid="b"),
-    ]
-    question = "How often are laptops replaced?"
-    vector = FakeEmbedder().embed([question])[0]
-    drafts = []
-    for size in (0, 100):
-        answerer = ExtractiveAnswerer(
-            FakeEmbedder(), Overlap(BM25), AnswerSettings(sentence_cache=size)
-        )
-        drafts += [answerer.answer(question, hits, vector) for _ in range(2)]
-    assert all(d == drafts[0] for d in drafts) and not drafts[0].refused
+def test_a_wide_row_offers_each_labelled_cell() -> None:
+    row = "Category: Mastery; Senior QA Tester (L3): Knows the toolset; Lead QA Tester (L4): Knows Litmus and Test Rail"
+    assert ("cell", "Lead QA Tester (L4): Knows Litmus and Test Rail") in _quotes(row)
+    quoted = _answer("Which tools should a Lead QA Tester know?", [("qa.md", "QA titles", row)])
+    assert any("Litmus" in q for q in quoted)

@@ -1,0 +1,95 @@
+"""What a question asks for: its parts, the kind of value it wants, and its scope words.
+
+- Parts: "How much is the gym allowance and who approves it?" has two; each part should
+  be covered by its own unit.
+- Kind: amount, duration, date, number, contact, list — a unit holding that kind of
+  value (a price, "30 days", "#ask-finance") is preferred over a topic sentence.
+- Scope: question words that name a document or section among the retrieved ones but
+  not all of them ("Standard" vs "Plus", "Colorado", "Design") — units from the
+  documents that match are preferred.
+All of it is plain pattern matching over the question: deterministic and corpus-free.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["KIND_VALUE", "Asked", "analyse"]
+
+_NUM = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|sixty|ninety)"
+_UNIT = r"(?:minute|hour|day|week|month|quarter|year|business day|working day)s?"
+KIND_VALUE = {
+    "amount": re.compile(r"[$€£¥]\s?\d|\d\s?(?:usd|eur|gbp|dollars?|euros?|%)|\bpercent\b", re.I),
+    "duration": re.compile(
+        rf"\b{_NUM}[\s-]+{_UNIT}\b|\b(?:annual|yearly|monthly|weekly|daily)\b", re.I
+    ),
+    "date": re.compile(
+        r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d|\b\d{1,2}(?:st|nd|rd|th)\b"
+        r"|\b(?:19|20)\d\d\b|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b"
+        rf"|\b(?:within|before|after|by)\s+(?:the\s+)?(?:end|first|last|{_NUM})\b",
+        re.I,
+    ),
+    "number": re.compile(r"\d"),
+    "contact": re.compile(
+        r"[\w.+-]+@[\w-]+\.[\w.]+|(?<!\w)#[a-z][\w-]+|(?<!\w)@[a-z][\w/-]+|\b\d{3}[-. ]\d{3}[-. ]\d{4}\b",
+        re.I,
+    ),
+}
+_KINDS = (
+    (
+        "contact",
+        re.compile(
+            r"\b(?:e-?mail|slack|channel|contact|reach|phone|who (?:do|should|can) i (?:ask|contact|talk|reach|email))\b",
+            re.I,
+        ),
+    ),
+    (
+        "duration",
+        re.compile(
+            r"\bhow (?:long|far ahead|far in advance|soon|often|many (?:days|weeks|months|years|hours))\b"
+            r"|\bhow much (?:time|leave|notice|vacation|holiday|pto|paid time|parental)\b"
+            r"|\bnotice\b|\bdeadline\b|\bwithin how\b",
+            re.I,
+        ),
+    ),
+    (
+        "amount",
+        re.compile(
+            r"\bhow much\b|\b(?:cost|price|budget|allowance|stipend|reimburse\w*|fee|salary|deductible|copay\w*|coinsurance|premium|out-of-pocket|maximum|limit|amount)\b",
+            re.I,
+        ),
+    ),
+    ("date", re.compile(r"\bwhen\b|\bwhat (?:date|day|time)\b|\bby when\b", re.I)),
+    ("number", re.compile(r"\bhow many\b|\bnumber of\b|\bwhat percent", re.I)),
+    (
+        "list",
+        re.compile(
+            r"\b(?:what|which) (?:are|is) (?:the|my)? ?\w*\s?(?:options|steps|items|types|kinds|benefits|requirements|criteria)\b|\blist\b|\bwhat (?:does|do) .* (?:cover|include)\b|\bwhat (?:can|should) i\b",
+            re.I,
+        ),
+    ),
+)
+_SPLIT = re.compile(
+    r"\s*(?:\?\s+|;\s*|,?\s+(?:and|also|plus)\s+(?=(?:(?:above|over|under|below|for|in|on|at|to|from|by|with|about|after|before)\s+)?(?:what|who|whom|how|when|where|which|why|is|are|can|do|does|should|may|will)\b))",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The analysed question."""
+
+    parts: tuple[str, ...]
+    kinds: tuple[str, ...]  # one per part ("" when no kind is recognised)
+
+
+def _kind(part: str) -> str:
+    return next((name for name, pattern in _KINDS if pattern.search(part)), "")
+
+
+def analyse(question: str) -> Asked:
+    """Parts (at most three) and the value kind each asks for."""
+    parts = tuple(p.strip(" ?") for p in _SPLIT.split(question.strip()) if len(p.split()) >= 2)
+    parts = parts[:3] or (question.strip(" ?"),)
+    return Asked(parts=parts, kinds=tuple(_kind(p) for p in parts))

@@ -1,0 +1,114 @@
+"""Answer units: the pieces of a passage the extractive answerer may quote, following the
+document's structure as ingest wrote it into the text.
+
+- ``sentence``: a sentence of a paragraph.
+- ``item``: one list item (its bullet left out), e.g. "Office: Berlin" of a form-like page.
+- ``list``: a list with its lead-in ("Eligible expenses include:") and its first items;
+  ``more`` counts the items left out (shown as "…and N more").
+- ``row``: a table row, every cell labelled with its column header; a long row is cut
+  at a cell boundary (``more`` counts the cells left out).
+- ``cell``: one labelled cell of a row of three or more cells ("Lead QA Tester (L4):
+  ..."), read under the row's first cell, for tables whose rows are too long to quote.
+Every unit is a verbatim span of the passage, so quotes and highlights stay exact.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from core.text import BULLET, split_sentences
+
+__all__ = ["Unit", "units"]
+
+PARAGRAPH = re.compile(r"\n\s*\n")
+ROW = re.compile(r"^[^:;\n]{1,80}: [^\n]*?; [^:;\n]{1,80}: ")
+MAX_ITEMS = 6
+MAX_UNIT_WORDS = 70
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A quotable span of a passage."""
+
+    start: int
+    end: int
+    kind: str
+    more: int = 0
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for match in PARAGRAPH.finditer(text):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def _sentences(text: str, a: int, b: int, kind: str) -> list[Unit]:
+    return [Unit(a + s, a + e, kind) for s, e in split_sentences(text[a:b])]
+
+
+def _row(text: str, a: int, b: int) -> Unit:
+    """The row, cut after the last whole cell within ``MAX_UNIT_WORDS`` words."""
+    cells = text[a:b].split("; ")
+    end, kept = a, 0
+    for cell in cells:
+        if kept and len(text[a : end + 2 + len(cell)].split()) > MAX_UNIT_WORDS:
+            break
+        end = end + (2 if kept else 0) + len(cell)
+        kept += 1
+    return Unit(a, end, "row", more=len(cells) - kept)
+
+
+def _cells(text: str, a: int, b: int) -> list[Unit]:
+    """Each labelled cell after the first of a row of three or more cells."""
+    cells, out, pos = text[a:b].split("; "), [], a
+    for i, cell in enumerate(cells):
+        if i and len(cells) >= 3 and ": " in cell:
+            out.append(Unit(pos, pos + len(cell), "cell"))
+        pos += len(cell) + 2
+    return out
+
+
+def _list(text: str, run: list[tuple[int, int]], lead: tuple[int, int] | None) -> Unit:
+    """Lead-in plus as many items as fit (at most ``MAX_ITEMS``, about 70 words)."""
+    start = lead[0] if lead else run[0][0]
+    kept = 0
+    for _, b in run[:MAX_ITEMS]:
+        if kept and len(text[start:b].split()) > MAX_UNIT_WORDS:
+            break
+        kept += 1
+    return Unit(start, run[kept - 1][1], "list", more=len(run) - kept)
+
+
+def units(text: str) -> list[Unit]:
+    """Every unit of a passage, in reading order (a list unit after its items)."""
+    paragraphs = _paragraphs(text)
+    out: list[Unit] = []
+    i = 0
+    while i < len(paragraphs):
+        a, b = paragraphs[i]
+        if not text.startswith(BULLET, a):
+            if ROW.match(text[a:b]):
+                out.append(_row(text, a, b))
+                out += _cells(text, a, b)
+            else:
+                out += _sentences(text, a, b, "sentence")
+            i += 1
+            continue
+        j = i
+        while j < len(paragraphs) and text.startswith(BULLET, paragraphs[j][0]):
+            j += 1
+        run = paragraphs[i:j]
+        for x, y in run:
+            out += _sentences(text, x + len(BULLET), y, "item")
+        lead = None
+        if out and i > 0 and text[paragraphs[i - 1][1] - 1] == ":":
+            before = [u for u in out if u.end == paragraphs[i - 1][1]]
+            lead = (before[-1].start, before[-1].end) if before else None
+        if len(run) >= 2 or lead:
+            out.append(_list(text, run, lead))
+        i = j
+    return out
