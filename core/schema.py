@@ -70,6 +70,19 @@ class Chunk(BaseModel):
     groups: list[str]
     modified_at: datetime
     ingested_at: datetime
+    page_breaks: list[tuple[int, int]] = Field(
+        default_factory=list,
+        description="(offset in text, page) where a new page starts inside the chunk",
+    )
+
+    def page_at(self, offset: int) -> int | None:
+        """The page of a character offset inside ``text`` (a quote's page, not the chunk's)."""
+        page = self.page
+        for start, number in self.page_breaks:
+            if start > offset:
+                break
+            page = number
+        return page
 
     @property
     def url(self) -> str:
@@ -80,6 +93,7 @@ class Chunk(BaseModel):
         """The payload stored beside the vectors (JSON-safe)."""
         data = self.model_dump(mode="json", exclude={"id"})
         data["span"] = list(self.span)
+        data["page_breaks"] = [list(b) for b in self.page_breaks]
         return data
 
     @classmethod

@@ -124,6 +124,7 @@ def chunk_document(
                     text=text[start:end],
                     span=(start, end),
                     page=_page_at(doc.blocks, spans, start),
+                    page_breaks=_page_breaks(doc.blocks, spans, start, end),
                     content_hash=chash,
                     doc_hash=doc_hash,
                     groups=doc.groups,
@@ -139,6 +140,19 @@ def _page_at(blocks: list[Block], spans: list[tuple[int, int]], pos: int) -> int
         if start <= pos < end + len(SEPARATOR):
             return block.page
     return blocks[-1].page if blocks else None
+
+
+def _page_breaks(
+    blocks: list[Block], spans: list[tuple[int, int]], start: int, end: int
+) -> list[tuple[int, int]]:
+    """Where a new page starts inside ``[start, end)``, as (offset from start, page)."""
+    out: list[tuple[int, int]] = []
+    page = _page_at(blocks, spans, start)
+    for block, (a, _) in zip(blocks, spans, strict=True):
+        if start < a < end and block.page is not None and block.page != page:
+            out.append((a - start, block.page))
+            page = block.page
+    return out
 
 
 def index_text(chunk: Chunk) -> str:

@@ -36,7 +36,7 @@ from ingest.sources import (
     walk,
 )
 
-PARSER_VERSION = "3"  # 2: table rows with headers, bulleted items, field runs; 3: PDF list items
+PARSER_VERSION = "4"  # 2: table rows, bullets, field runs; 3: PDF list items; 4: page breaks
 MB = 1024 * 1024
 # Disk one chunk takes in the embedded engine (vector, sparse vector, payload, payload
 # indexes, WAL, optimizer segments): ~35 KB measured on a 1,600-chunk corpus; rounded up.

@@ -100,3 +100,23 @@ def test_title_falls_back_to_file_name() -> None:
     src = SourceFile(Path("x/team-notes.txt"), "x/team-notes.txt", 1, 0.0)
     doc = to_document(src, [Block(text="just text")], {}, [], ["everyone"], True)
     assert doc.title == "Team Notes"
+
+
+def test_a_quote_on_the_next_page_cites_that_page() -> None:
+    from answer.assemble import citation_of
+    from core.schema import Hit
+
+    blocks = [
+        Block(text="Coverage", kind="heading", heading_level=0, page=3),
+        Block(text="Acupuncture is covered as a preventive service.", page=3),
+        Block(text="Massage therapy needs a licensed massage therapist.", page=4),
+    ]
+    _, chunks = chunk_document(_doc(blocks), "h", NOW, NOW, ChunkingSettings())
+    (chunk,) = chunks
+    offset = chunk.text.index("Massage")
+    assert chunk.page == 3 and chunk.page_breaks == [(offset, 4)]
+    assert chunk.page_at(0) == 3 and chunk.page_at(offset + 5) == 4
+    quote = (chunk.span[0] + offset, chunk.span[0] + offset + 20)
+    assert citation_of(1, Hit(chunk=chunk, score=1.0), quote).page == 4
+    assert citation_of(1, Hit(chunk=chunk, score=1.0)).page == 3
+    assert type(chunk).from_payload(chunk.id, chunk.payload()).page_breaks == [(offset, 4)]
