@@ -15,10 +15,12 @@ from answer.assemble import REFUSAL, citation_of
 from answer.cache import AnswerCache
 from answer.chat import split_turns
 from answer.engine import Engine, build_engine, preflight
+from answer.ground import MARKER
 from answer.query import Query
 from answer.retrieval import MODES, Mode, Retriever, fuse, hybrid_search
 
 __all__ = [
+    "MARKER",
     "MODES",
     "REFUSAL",
     "AnswerCache",

@@ -102,8 +102,7 @@ def main() -> None:
     points = _points(args.n, rng)
     from qdrant_client import QdrantClient
 
-    from core.store.edge import EdgeStore
-    from core.store.qdrant import QdrantServerStore
+    from core.store import EdgeStore, QdrantServerStore
 
     results: dict[str, Any] = {"n": args.n, "dim": DIM, "queries": args.queries}
     with tempfile.TemporaryDirectory() as tmp:

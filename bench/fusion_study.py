@@ -174,7 +174,7 @@ class Features:
     def __init__(self, settings: Any) -> None:
         from answer import build_engine
         from core.text import split_sentences
-        from ingest.chunk import index_text
+        from ingest import index_text
 
         self.engine = build_engine(settings)
         self.collection = self.engine.ask.live().collection

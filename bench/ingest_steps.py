@@ -70,7 +70,7 @@ def cairn(folder: Path, home: Path, backend: str) -> dict[str, Any]:
     # thinc pulls in torch (~350 MB of RSS) that Cairn's pipeline never loads.
     import llama_index.core.node_parser  # noqa: F401
 
-    from ingest.offline import configure_unstructured
+    from ingest import configure_unstructured
 
     configure_unstructured()
     import unstructured.partition.text  # noqa: F401

@@ -8,8 +8,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from answer import MODES, Engine, Query, build_engine
-from answer.ground import MARKER
+from answer import MARKER, MODES, Engine, Query, build_engine
 from core.access import Principal
 from core.embed import Embedder
 from core.schema import Answer

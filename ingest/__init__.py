@@ -7,8 +7,18 @@ unchanged ones skipped. ``IngestReport`` is the run's summary and data-quality r
 
 from __future__ import annotations
 
+from ingest.chunk import index_text
+from ingest.offline import configure_unstructured
 from ingest.pipeline import Ingestor, Progress
 from ingest.report import FileResult, IngestReport
 from ingest.sync import sync_folder
 
-__all__ = ["FileResult", "IngestReport", "Ingestor", "Progress", "sync_folder"]
+__all__ = [
+    "FileResult",
+    "IngestReport",
+    "Ingestor",
+    "Progress",
+    "configure_unstructured",
+    "index_text",
+    "sync_folder",
+]
