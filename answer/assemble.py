@@ -55,6 +55,10 @@ def citation_of(n: int, hit: Hit, highlight: tuple[int, int] | None = None) -> C
     )
 
 
+def _labelled(label: str) -> str:
+    return f"{label}: " if label else ""
+
+
 def _numbering(checked: list[Checked]) -> dict[int, int]:
     """Hit index → citation number: first-cited order, passages of kept sentences only."""
     used = {c.sentence.hit for c in checked if c.supported}
@@ -104,7 +108,7 @@ def answered(
         for c in kept
     ]
     text = " ".join(
-        f"{display(c.sentence.text, c.sentence.more)} [{s.citation}]"
+        f"{_labelled(c.sentence.label)}{display(c.sentence.text, c.sentence.more)} [{s.citation}]"
         for c, s in zip(kept, sentences, strict=True)
     )
     if uncovered:

@@ -13,6 +13,7 @@ class DraftSentence:
     hit: int | None
     start: int | None = None  # offset of the sentence inside the cited chunk, when quoted
     more: int = 0  # list items (or table cells) of the quoted unit left out
+    label: str = ""  # the source document's title, shown before the quote
 
 
 @dataclass

@@ -15,7 +15,9 @@ all?) comes from the fitted answerability model in ``answerability.py``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -34,6 +36,7 @@ RERANK = 8
 WORD_BUDGET = 90
 KIND_BONUS = 0.1
 SCOPE_BONUS = 0.1
+LOOKALIKE = 0.5  # share of title words two look-alike documents have in common
 NAME_BONUS = 0.1  # a unit holding every name the question uses (the model checks this too)
 PART_COVERAGE = 0.5  # a part counts as covered by a unit holding half its terms
 UNCOVERED = 0.25  # ... and as not covered at all below this
@@ -51,6 +54,7 @@ class Candidate:
     more: int = 0
     similarity: float = 0.0
     score: float = 0.0
+    label: str = ""  # the document's title, when look-alike documents are quoted side by side
 
     @property
     def words(self) -> int:
@@ -99,21 +103,27 @@ class ExtractiveAnswerer:
         top.sort(key=lambda c: (-c.score, c.hit, c.start))
         top = [_with_list(c, candidates) for c in top]
         best = top[0]
-        chosen, uncovered = self._choose(top, candidates, hits, asked)
+        chosen, uncovered = self._choose(top, candidates, hits, asked, self._scoped(hits, q_terms))
         chosen.sort(key=lambda c: (c.hit != best.hit, c.hit, c.start))  # best chunk first
         values = features(self._evidence(question, q_terms, best, hits))
         return Draft(
-            sentences=[DraftSentence(c.text, c.hit, c.start, c.more) for c in chosen],
+            sentences=[DraftSentence(c.text, c.hit, c.start, c.more, c.label) for c in chosen],
             evidence=round(self.model.score(values), 4),
             features=values,
             uncovered=uncovered,
         )
 
     def _choose(
-        self, top: list[Candidate], everything: list[Candidate], hits: list[Hit], asked: Asked
+        self,
+        top: list[Candidate],
+        everything: list[Candidate],
+        hits: list[Hit],
+        asked: Asked,
+        scoped: set[int],
     ) -> tuple[list[Candidate], list[str]]:
-        """The best unit, the best unit of each other part, then close runners-up from at
-        most two chunks — all within ``WORD_BUDGET`` words, no text quoted twice."""
+        """The best unit; its counterpart in a look-alike document when the question names
+        no scope (both labelled); the best unit of each other part; then close runners-up
+        from at most two chunks — all within ``WORD_BUDGET`` words, no text quoted twice."""
         best = top[0]
         chosen = [best]
         uncovered: list[str] = []
@@ -130,6 +140,14 @@ class ExtractiveAnswerer:
                 )
             )
 
+        if not scoped:
+            for cand in top[1:]:
+                if cand.score < 0.8 * best.score:
+                    break
+                if _lookalikes(hits[best.hit], hits[cand.hit]) and fits(cand):
+                    chosen.append(cand)
+                    best.label, cand.label = hits[best.hit].chunk.title, hits[cand.hit].chunk.title
+                    break
         if len(asked.parts) > 1:
             for part in asked.parts:
                 p_terms = self.overlap.question_terms(part)
@@ -225,6 +243,19 @@ class ExtractiveAnswerer:
                     Candidate(rank, unit.start, quote, overlap, unit.kind, unit.more, score=score)
                 )
         return out
+
+
+def _words(hit: Hit) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", f"{hit.chunk.title} {Path(hit.chunk.source).stem}".lower()))
+
+
+def _lookalikes(a: Hit, b: Hit) -> bool:
+    """Two documents on one topic for different scopes: different titles sharing at least
+    half their words ("Northwind Standard Benefits" and "Northwind Health Plus Benefits")."""
+    wa, wb = _words(a), _words(b)
+    if a.chunk.doc_id == b.chunk.doc_id or not wa or not wb or wa == wb:
+        return False
+    return len(wa & wb) / len(wa | wb) >= LOOKALIKE
 
 
 def _with_list(cand: Candidate, candidates: list[Candidate]) -> Candidate:

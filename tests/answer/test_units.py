@@ -145,3 +145,53 @@ def test_a_wide_row_offers_each_labelled_cell() -> None:
     assert ("cell", "Lead QA Tester (L4): Knows Litmus and Test Rail") in _quotes(row)
     quoted = _answer("Which tools should a Lead QA Tester know?", [("qa.md", "QA titles", row)])
     assert any("Litmus" in q for q in quoted)
+
+
+def _draft(question: str, chunks: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
+    hits = [
+        Hit(chunk=make_chunk(text, source, title=title, section=title), score=1.0 - i / 10)
+        for i, (source, title, text) in enumerate(chunks)
+    ]
+    emb = FakeEmbedder()
+    answerer = ExtractiveAnswerer(emb, Overlap(Bm25Encoder()), AnswerSettings())
+    draft = answerer.answer(question, hits, np.asarray(emb.embed([question])[0]))
+    return [(s.label, s.text) for s in draft.sentences]
+
+
+def test_look_alike_documents_are_both_quoted_and_labelled_when_no_scope_is_named() -> None:
+    chunks = [
+        (
+            "Northwind_Standard.pdf",
+            "Northwind Standard Benefits",
+            "The annual deductible is $2,000 for an individual.",
+        ),
+        (
+            "Northwind_Plus.pdf",
+            "Northwind Plus Benefits",
+            "The annual deductible is $1,500 for an individual.",
+        ),
+    ]
+    both = _draft("What is the annual deductible?", chunks)
+    assert ("Northwind Standard Benefits", chunks[0][2]) in both
+    assert ("Northwind Plus Benefits", chunks[1][2]) in both
+    named = _draft("What is the annual deductible on Northwind Plus?", chunks)
+    assert (named[0] == ("", chunks[1][2]) and len(named) == 1) or all(
+        label == "" for label, _ in named
+    )
+
+
+def test_a_label_names_the_document_before_its_quote() -> None:
+    from answer.assemble import answered
+    from answer.drafts import DraftSentence
+    from answer.ground import Checked
+    from core.records import IndexVersion
+
+    hit = Hit(chunk=make_chunk("The deductible is $2,000.", "std.pdf"), score=1.0)
+    checked = [
+        Checked(
+            DraftSentence("The deductible is $2,000.", 0, 0, 0, "Northwind Standard"), 1.0, True
+        )
+    ]
+    version = IndexVersion(version=1, revision=0, collection="cairn_v1")
+    text = answered("q", checked, [hit], version, "extractive", 0.9).answer
+    assert text == "Northwind Standard: The deductible is $2,000. [1]"
