@@ -59,14 +59,20 @@ def _labelled(label: str) -> str:
     return f"{label}: " if label else ""
 
 
+def _cited(c: Checked) -> list[int]:
+    """The hits a sentence cites: its own, then those holding the same text."""
+    own = [] if c.sentence.hit is None else [c.sentence.hit]
+    return own + [hit for hit, _ in c.sentence.also]
+
+
 def _numbering(checked: list[Checked]) -> dict[int, int]:
     """Hit index → citation number: first-cited order, passages of kept sentences only."""
-    used = {c.sentence.hit for c in checked if c.supported}
+    used = {hit for c in checked if c.supported for hit in _cited(c)}
     order: list[int] = []
     for c in checked:
-        hit = c.sentence.hit
-        if hit is not None and hit in used and hit not in order:
-            order.append(hit)
+        for hit in _cited(c):
+            if hit in used and hit not in order:
+                order.append(hit)
     return {hit: n for n, hit in enumerate(order, start=1)}
 
 
@@ -77,10 +83,11 @@ def _highlights(kept: list[Checked], hits: list[Hit]) -> dict[int, tuple[int, in
         s = c.sentence
         if s.hit is None or s.start is None:
             continue
-        base = hits[s.hit].chunk.span[0]
-        start, end = base + s.start, base + s.start + len(s.text)
-        old = spans.get(s.hit, (start, end))
-        spans[s.hit] = (min(old[0], start), max(old[1], end))
+        for hit, offset in [(s.hit, s.start), *s.also]:
+            base = hits[hit].chunk.span[0]
+            start, end = base + offset, base + offset + len(s.text)
+            old = spans.get(hit, (start, end))
+            spans[hit] = (min(old[0], start), max(old[1], end))
     return spans
 
 
@@ -104,11 +111,13 @@ def answered(
             citation=number[c.sentence.hit or 0],
             support=c.support,
             supported=True,
+            also_cited=[number[hit] for hit, _ in c.sentence.also],
         )
         for c in kept
     ]
     text = " ".join(
-        f"{_labelled(c.sentence.label)}{display(c.sentence.text, c.sentence.more)} [{s.citation}]"
+        f"{_labelled(c.sentence.label)}{display(c.sentence.text, c.sentence.more)} "
+        + "".join(f"[{n}]" for n in [s.citation, *s.also_cited])
         for c, s in zip(kept, sentences, strict=True)
     )
     if uncovered:

@@ -14,6 +14,7 @@ class DraftSentence:
     start: int | None = None  # offset of the sentence inside the cited chunk, when quoted
     more: int = 0  # list items (or table cells) of the quoted unit left out
     label: str = ""  # the source document's title, shown before the quote
+    also: list[tuple[int, int]] = field(default_factory=list)  # (hit, start): same text elsewhere
 
 
 @dataclass

@@ -16,7 +16,7 @@ all?) comes from the fitted answerability model in ``answerability.py``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -55,6 +55,7 @@ class Candidate:
     similarity: float = 0.0
     score: float = 0.0
     label: str = ""  # the document's title, when look-alike documents are quoted side by side
+    also: list[tuple[int, int]] = field(default_factory=list)  # the same text in other files
 
     @property
     def words(self) -> int:
@@ -107,7 +108,9 @@ class ExtractiveAnswerer:
         chosen.sort(key=lambda c: (c.hit != best.hit, c.hit, c.start))  # best chunk first
         values = features(self._evidence(question, q_terms, best, hits))
         return Draft(
-            sentences=[DraftSentence(c.text, c.hit, c.start, c.more, c.label) for c in chosen],
+            sentences=[
+                DraftSentence(c.text, c.hit, c.start, c.more, c.label, c.also) for c in chosen
+            ],
             evidence=round(self.model.score(values), 4),
             features=values,
             uncovered=uncovered,
@@ -129,15 +132,19 @@ class ExtractiveAnswerer:
         uncovered: list[str] = []
 
         def fits(cand: Candidate) -> bool:
-            seen = {" ".join(c.text.split()).casefold() for c in chosen}
+            same = [c for c in chosen if _norm(c.text) == _norm(cand.text)]
+            doc = hits[cand.hit].chunk.doc_id
+            if same:  # quoted once, citing every file that holds it
+                first = same[0]
+                if doc != hits[first.hit].chunk.doc_id and cand.hit not in [
+                    h for h, _ in first.also
+                ]:
+                    first.also.append((cand.hit, cand.start))
+                return False
             end = cand.start + len(cand.text)
-            return (
-                " ".join(cand.text.split()).casefold() not in seen
-                and sum(c.words for c in chosen) + cand.words <= WORD_BUDGET
-                and not any(
-                    c.hit == cand.hit and c.start < end and cand.start < c.start + len(c.text)
-                    for c in chosen
-                )
+            return sum(c.words for c in chosen) + cand.words <= WORD_BUDGET and not any(
+                c.hit == cand.hit and c.start < end and cand.start < c.start + len(c.text)
+                for c in chosen
             )
 
         if not scoped:
@@ -243,6 +250,10 @@ class ExtractiveAnswerer:
                     Candidate(rank, unit.start, quote, overlap, unit.kind, unit.more, score=score)
                 )
         return out
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def _words(hit: Hit) -> set[str]:

@@ -141,6 +141,9 @@ class SentenceSupport(BaseModel):
     citation: int | None
     support: float
     supported: bool
+    also_cited: list[int] = Field(
+        default_factory=list, description="other sources holding the very same text"
+    )
 
 
 class Answer(BaseModel):

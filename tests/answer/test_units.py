@@ -195,3 +195,25 @@ def test_a_label_names_the_document_before_its_quote() -> None:
     version = IndexVersion(version=1, revision=0, collection="cairn_v1")
     text = answered("q", checked, [hit], version, "extractive", 0.9).answer
     assert text == "Northwind Standard: The deductible is $2,000. [1]"
+
+
+def test_the_same_text_in_two_files_is_quoted_once_citing_both() -> None:
+    from answer.assemble import answered
+    from answer.ground import check
+    from core.records import IndexVersion
+
+    text = "Expense reports are due within 60 days of the purchase date."
+    hits = [
+        Hit(chunk=make_chunk(text, "expenses.md", title="Expenses"), score=0.9),
+        Hit(chunk=make_chunk(f"Travel rules. {text}", "travel.md", title="Travel"), score=0.8),
+    ]
+    emb = FakeEmbedder()
+    answerer = ExtractiveAnswerer(emb, Overlap(Bm25Encoder()), AnswerSettings())
+    question = "When are expense reports due?"
+    draft = answerer.answer(question, hits, np.asarray(emb.embed([question])[0]))
+    checked = check(draft.sentences, hits, Bm25Encoder(), 0.5)
+    version = IndexVersion(version=1, revision=0, collection="cairn_v1")
+    answer = answered(question, checked, hits, version, "extractive", 0.9)
+    assert answer.answer.count("due within 60 days") == 1 and "[1][2]" in answer.answer
+    assert [c.source for c in answer.citations] == ["expenses.md", "travel.md"]
+    assert answer.citations[1].highlight[0] == hits[1].chunk.span[0] + len("Travel rules. ")
