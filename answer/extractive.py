@@ -93,7 +93,8 @@ class ExtractiveAnswerer:
         """Pick units and estimate how well they answer (``evidence``, 0..1)."""
         q_terms = self.overlap.question_terms(question)
         asked = analyse(question)
-        candidates = self._candidates(question, hits, q_terms, asked)
+        scoped = self._scoped(hits, q_terms)
+        candidates = self._candidates(question, hits, q_terms, asked, scoped)
         if not candidates or not q_terms:
             return Draft(refused=True, reason="no passage shares the question's terms")
         top = sorted(candidates, key=lambda c: (-c.score, c.hit, c.start))[:RERANK]
@@ -104,7 +105,7 @@ class ExtractiveAnswerer:
         top.sort(key=lambda c: (-c.score, c.hit, c.start))
         top = [_with_list(c, candidates) for c in top]
         best = top[0]
-        chosen, uncovered = self._choose(top, candidates, hits, asked, self._scoped(hits, q_terms))
+        chosen, uncovered = self._choose(top, candidates, hits, asked, scoped)
         chosen.sort(key=lambda c: (c.hit != best.hit, c.hit, c.start))  # best chunk first
         values = features(self._evidence(question, q_terms, best, hits))
         return Draft(
@@ -213,10 +214,14 @@ class ExtractiveAnswerer:
         return {i for i, label in enumerate(labels) if scope & label}
 
     def _candidates(
-        self, question: str, hits: list[Hit], q_terms: frozenset[int], asked: Asked
+        self,
+        question: str,
+        hits: list[Hit],
+        q_terms: frozenset[int],
+        asked: Asked,
+        scoped: set[int],
     ) -> list[Candidate]:
         kinds = {k for k in asked.kinds if k}
-        scoped = self._scoped(hits, q_terms)
         names = set(NAME.findall(question[1:])) - {"I"}  # "SMS", "Colorado", "Northwind"
         out = []
         for rank, hit in enumerate(hits):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from answer.assemble import display
+from answer.drafts import Draft
 from answer.extractive import ExtractiveAnswerer
 from answer.overlap import Overlap
 from answer.question import analyse
@@ -80,14 +81,21 @@ def test_answer_text_is_plain() -> None:
     assert display("Items:\n\n• A\n\n• B") == "Items: • A • B"
 
 
-def _answer(question: str, chunks: list[tuple[str, str, str]]) -> list[str]:
-    hits = [
+def _run(question: str, hits: list[Hit]) -> Draft:
+    emb = FakeEmbedder()
+    answerer = ExtractiveAnswerer(emb, Overlap(Bm25Encoder()), AnswerSettings())
+    return answerer.answer(question, hits, np.asarray(emb.embed([question])[0]))
+
+
+def _hits(chunks: list[tuple[str, str, str]]) -> list[Hit]:
+    return [
         Hit(chunk=make_chunk(text, source, title=title, section=title), score=1.0 - i / 10)
         for i, (source, title, text) in enumerate(chunks)
     ]
-    emb = FakeEmbedder()
-    answerer = ExtractiveAnswerer(emb, Overlap(Bm25Encoder()), AnswerSettings())
-    draft = answerer.answer(question, hits, np.asarray(emb.embed([question])[0]))
+
+
+def _answer(question: str, chunks: list[tuple[str, str, str]]) -> list[str]:
+    draft = _run(question, _hits(chunks))
     return [s.text for s in draft.sentences] + [f"uncovered: {u}" for u in draft.uncovered]
 
 
@@ -148,14 +156,7 @@ def test_a_wide_row_offers_each_labelled_cell() -> None:
 
 
 def _draft(question: str, chunks: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
-    hits = [
-        Hit(chunk=make_chunk(text, source, title=title, section=title), score=1.0 - i / 10)
-        for i, (source, title, text) in enumerate(chunks)
-    ]
-    emb = FakeEmbedder()
-    answerer = ExtractiveAnswerer(emb, Overlap(Bm25Encoder()), AnswerSettings())
-    draft = answerer.answer(question, hits, np.asarray(emb.embed([question])[0]))
-    return [(s.label, s.text) for s in draft.sentences]
+    return [(s.label, s.text) for s in _run(question, _hits(chunks)).sentences]
 
 
 def test_look_alike_documents_are_both_quoted_and_labelled_when_no_scope_is_named() -> None:
@@ -207,10 +208,8 @@ def test_the_same_text_in_two_files_is_quoted_once_citing_both() -> None:
         Hit(chunk=make_chunk(text, "expenses.md", title="Expenses"), score=0.9),
         Hit(chunk=make_chunk(f"Travel rules. {text}", "travel.md", title="Travel"), score=0.8),
     ]
-    emb = FakeEmbedder()
-    answerer = ExtractiveAnswerer(emb, Overlap(Bm25Encoder()), AnswerSettings())
     question = "When are expense reports due?"
-    draft = answerer.answer(question, hits, np.asarray(emb.embed([question])[0]))
+    draft = _run(question, hits)
     checked = check(draft.sentences, hits, Bm25Encoder(), 0.5)
     version = IndexVersion(version=1, revision=0, collection="cairn_v1")
     answer = answered(question, checked, hits, version, "extractive", 0.9)
