@@ -108,37 +108,18 @@ def run(
 
 def _run_suite(path: Path, split: str, out: Path) -> None:
     """Index each corpus of the suite in its own eval home, run its cases, one table."""
-    from eval import golden as golden_io
     from eval import report
     from eval import suite as suites
-    from eval.runner import CaseResult, evaluation_engine
-    from eval.runner import run as run_eval
 
     if split not in ("tune", "report", "all"):
         raise CairnError(f"--split must be tune, report or all, not {split!r}")
-    settings = get_settings()
-    loaded = suites.Suite.load(path)
-    tables: dict[str, dict[str, float]] = {}
-    cases: dict[str, list[dict[str, object]]] = {}
-    for corpus in loaded.corpora:
-        if not corpus.path.is_dir():
-            console.print(f"skipped {corpus.name}: {corpus.path} not found")
-            continue
-        picked = suites.pick(golden_io.load(corpus.golden), split)  # type: ignore[arg-type]
-        target = suites.index_corpus(settings, corpus.path, corpus.name, corpus.access)
-        engine = evaluation_engine(target)
-        try:
-            result = run_eval(engine, picked, repeats=2)
-        finally:
-            engine.close()
-        rows = [
-            CaseResult(**{k: v for k, v in c.items() if k != "correct"}) for c in result["cases"]
-        ]
-        tables[corpus.name] = suites.corpus_metrics(rows)
-        cases[corpus.name] = result["cases"]
+    payload = suites.run_suite(get_settings(), suites.Suite.load(path), split)  # type: ignore[arg-type]
+    for line in payload["skipped"]:
+        console.print(f"skipped {line}")
+    tables: dict[str, dict[str, float]] = payload["corpora"]
     if not tables:
         raise CairnError(f"no corpus of {path} was found: nothing evaluated")
-    payload = {"suite": str(path), "split": split, **suites.summary(tables), "cases": cases}
+    payload = {"suite": str(path), **payload}
     folder = report.write_suite(payload, out)
     table = Table(
         "corpus", *(label for _, label in report.SUITE_COLUMNS), title=f"Evaluation ({split})"

@@ -172,13 +172,24 @@ def consistency(
     return same / total if total else 1.0
 
 
-def run(engine: Engine, cases: list[GoldenCase], repeats: int = 20) -> dict[str, Any]:
-    """Evaluate every case on an ``evaluation_engine``; per-case results and the metrics."""
+def results(engine: Engine, cases: list[GoldenCase]) -> list[CaseResult]:
+    """Ask and score every case on an ``evaluation_engine``."""
     version = engine.ask.live()
     manifest = engine.records.manifest(version.version, with_text=False)
     doc_groups = {path: list(row.groups) for path, row in manifest.items()}
-    results = [run_case(engine, c, doc_groups, version.collection) for c in cases]
-    summary = aggregate(results)
+    return [run_case(engine, c, doc_groups, version.collection) for c in cases]
+
+
+def as_rows(found: list[CaseResult]) -> list[dict[str, Any]]:
+    """Per-case results as report rows."""
+    return [{**asdict(r), "correct": r.correct} for r in found]
+
+
+def run(engine: Engine, cases: list[GoldenCase], repeats: int = 20) -> dict[str, Any]:
+    """Evaluate every case on an ``evaluation_engine``; per-case results and the metrics."""
+    version = engine.ask.live()
+    found = results(engine, cases)
+    summary = aggregate(found)
     summary["consistency.identical_share"] = round(consistency(engine, cases, repeats=repeats), 4)
     return {
         "index": {
@@ -187,8 +198,8 @@ def run(engine: Engine, cases: list[GoldenCase], repeats: int = 20) -> dict[str,
             "model": version.model_id,
         },
         "metrics": summary,
-        "intervals": intervals(results),
-        "cases": [{**asdict(r), "correct": r.correct} for r in results],
+        "intervals": intervals(found),
+        "cases": as_rows(found),
     }
 
 

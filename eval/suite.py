@@ -25,9 +25,10 @@ from pydantic import BaseModel, Field, ValidationError
 
 from core.errors import CairnError
 from core.settings import Settings
+from eval import golden as golden_io
 from eval import metrics as m
 from eval.golden import GoldenCase
-from eval.runner import CaseResult
+from eval.runner import CaseResult, as_rows, evaluation_engine, results
 from ingest import sync_folder
 
 Split = Literal["tune", "report", "all"]
@@ -146,3 +147,24 @@ def summary(tables: dict[str, dict[str, float]]) -> dict[str, Any]:
         "corpora": tables,
         "missed": [line for name, t in tables.items() for line in misses(name, t)],
     }
+
+
+def run_suite(settings: Settings, suite: Suite, split: Split) -> dict[str, Any]:
+    """Index and evaluate every corpus found; the per-corpus tables, targets missed, cases.
+    A corpus whose folder is missing is left out and named in ``skipped``."""
+    tables: dict[str, dict[str, float]] = {}
+    cases: dict[str, list[dict[str, Any]]] = {}
+    skipped: list[str] = []
+    for corpus in suite.corpora:
+        if not corpus.path.is_dir():
+            skipped.append(f"{corpus.name}: {corpus.path} not found")
+            continue
+        picked = pick(golden_io.load(corpus.golden), split)
+        engine = evaluation_engine(index_corpus(settings, corpus.path, corpus.name, corpus.access))
+        try:
+            found = results(engine, picked)
+        finally:
+            engine.close()
+        tables[corpus.name] = corpus_metrics(found)
+        cases[corpus.name] = as_rows(found)
+    return {"split": split, "skipped": skipped, **summary(tables), "cases": cases}
