@@ -8,9 +8,9 @@ pick its unit, record the features; label 1 = answerable, 0 = unanswerable):
 - the ``tune`` cases of every corpus of a suite (``--suite``, default
   eval/golden/dev.yaml; corpora not found are left out), each corpus in its own eval
   home. Each is repeated so that together they weigh ``WORKPLACE_WEIGHT`` (0.3) of
-  SQuAD: out-of-fold (by document), equal weight cut SQuAD abstention at 9 % false
-  abstention from 38.8 % to 32.2 %; 0.3 keeps 35.7 % while workplace false refusals at
-  that threshold fall from 16.8 % to 8.4 %. The ``report`` halves are never seen.
+  SQuAD. ``weight_study`` in the results compares weights 0 (SQuAD only), 0.3 and 1
+  out-of-fold by document: equal weight costs SQuAD abstention, 0.3 keeps most of it
+  while cutting workplace false refusals. The ``report`` halves are never seen.
 
 The threshold is the out-of-fold evidence under which 9 % of SQuAD answerables fall;
 the workplace rates at that threshold are reported beside it.
@@ -23,13 +23,12 @@ Honesty checks written to bench/results/answerability.json:
 - 5-fold cross-validation by *article*: no Wikipedia article is in both the fitted and
   the scored fold, so this is what to expect on documents the model never saw.
 
-    python -m tools.fit_answerability        # ~4 min on 2 cores
+    python -m tools.fit_answerability        # ~8 min on 2 cores
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -44,7 +43,7 @@ from bench.query_quality import PRINCIPAL, splits
 FALSE_ABSTENTION = 0.09
 WORKPLACE_WEIGHT = 0.3
 FOLDS = 5
-OOF_DUMP = os.environ.get("CAIRN_FIT_OOF_DUMP", "")  # write out-of-fold scores (analysis)
+STUDY_WEIGHTS = (0.0, WORKPLACE_WEIGHT, 1.0)
 SUITE = Path(__file__).resolve().parent.parent / "eval" / "golden" / "dev.yaml"
 
 
@@ -159,14 +158,12 @@ def cross_validate(rows: list[dict[str, Any]], key: str | None) -> dict[str, Any
     fold = folds(rows, key)
     scores = np.zeros(len(rows))
     for k in range(FOLDS):
-        train = [r for r, f in zip(rows, fold, strict=True) if f != k]
+        train = [r for r, f in zip(rows, fold, strict=True) if f != k and r.get("train", True)]
         model = fit([r["features"] for r in train], [r["label"] for r in train])
         for i in np.flatnonzero(fold == k):
             scores[i] = model.score(rows[i]["features"])
     labels = np.array([r["label"] for r in rows])
     work = np.array([r.get("domain") == "workplace" for r in rows])
-    if OOF_DUMP:
-        np.savez(f"{OOF_DUMP}-{key}.npz", scores=scores, labels=labels, work=work)
     threshold = float(np.quantile(scores[(labels == 1) & ~work], FALSE_ABSTENTION))
     out: dict[str, Any] = {"threshold": round(threshold, 4)}
     for name, mask in (("squad", ~work), ("workplace", work)):
@@ -185,6 +182,19 @@ def _rates(scores: np.ndarray, labels: np.ndarray, threshold: float) -> dict[str
     }
 
 
+def weighted(
+    squad_rows: list[dict[str, Any]], dev: list[dict[str, Any]], weight: float
+) -> tuple[list[dict[str, Any]], int]:
+    """SQuAD rows plus the workplace rows repeated to weigh ``weight`` of SQuAD (weight 0:
+    scored once, never trained on), and the repeat count."""
+    if not dev:
+        return squad_rows, 0
+    if weight == 0:
+        return squad_rows + [{**r, "train": False} for r in dev], 0
+    repeat = max(1, round(weight * len(squad_rows) / len(dev)))
+    return squad_rows + [dict(r) for r in dev for _ in range(repeat)], repeat
+
+
 def main() -> None:
     """Featurize, cross-validate, fit on everything outside the eval sample, write."""
     import argparse
@@ -195,10 +205,7 @@ def main() -> None:
     require_squad()
     squad_rows = featurize(outside_eval(questions()))
     dev = suite_rows(args.suite) if args.suite.exists() else []
-    if OOF_DUMP:
-        Path(f"{OOF_DUMP}-rows.json").write_text(json.dumps({"squad": squad_rows, "dev": dev}))
-    repeat = max(1, round(WORKPLACE_WEIGHT * len(squad_rows) / len(dev))) if dev else 0
-    rows = squad_rows + [dict(r) for r in dev for _ in range(repeat)]
+    rows, repeat = weighted(squad_rows, dev, WORKPLACE_WEIGHT)
     by_question = cross_validate(rows, "question")  # a repeated row stays in one fold
     by_article = cross_validate(rows, "article")
     model = fit([r["features"] for r in rows], [r["label"] for r in rows])
@@ -214,7 +221,15 @@ def main() -> None:
     }
     model.save()
     weights = dict(zip(FEATURES, model.coef, strict=True))
-    result = {"cv_by_question": by_question, "cv_by_article": by_article, "coef": weights}
+    study = {
+        str(w): cross_validate(weighted(squad_rows, dev, w)[0], "article") for w in STUDY_WEIGHTS
+    }
+    result = {
+        "cv_by_question": by_question,
+        "cv_by_article": by_article,
+        "weight_study": study,
+        "coef": weights,
+    }
     print(json.dumps(result, indent=1))
     print(f"wrote answer/data/answerability.json and {save('answerability', result)}")
 
