@@ -20,6 +20,7 @@ from answer.drafts import Draft
 from answer.query import Query
 from answer.retrieval import Retriever
 from answer.sources import AnswerSource
+from answer.spelling import spelled
 from core.access import Principal
 from core.errors import BadRequest, IndexNotFound
 from core.records import AnswerRecord, IndexVersion, Records, audit, review
@@ -170,7 +171,14 @@ class AskService:
         if not hits:
             reason = "no document visible to you matches"
             return assemble.refusal(query.text, [], version, name, reason), top
-        draft = self.answerer.answer(query.text, hits, query.vector(self.retriever.embedder))
+        text = spelled(query.text, hits)
+        if text != query.text:  # misspelt words: search again with the documents' spelling
+            fixed = Query(text, query.principal, query.context, version)
+            hits = self.retriever.search(fixed, version.collection, cfg.top_k) or hits
+            vector = fixed.vector(self.retriever.embedder)
+        else:
+            vector = query.vector(self.retriever.embedder)
+        draft = self.answerer.answer(text, hits, vector)
         if draft.refused:
             return assemble.refusal(query.text, hits, version, name, draft.reason), top
         checked = ground.check(draft.sentences, hits, self.sparse, cfg.min_support)

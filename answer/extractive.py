@@ -24,8 +24,8 @@ import numpy as np
 from answer.answerability import NAME, Evidence, Model, features, opposite_terms
 from answer.drafts import Draft, DraftSentence
 from answer.overlap import Overlap
-from answer.question import KIND_VALUE, Asked, analyse
-from answer.units import units
+from answer.question import PREFER, Asked, analyse
+from answer.units import Unit, units
 from answer.vectors import SentenceVectors
 from core.embed import Embedder
 from core.schema import Hit
@@ -148,6 +148,9 @@ class ExtractiveAnswerer:
                 for c in chosen
             )
 
+        follows = _following_list(best, everything, hits)
+        if follows is not None and fits(follows):  # "You can report it by:" and the ways
+            chosen.append(follows)
         if not scoped:
             for cand in top[1:]:
                 if cand.score < 0.8 * best.score:
@@ -229,32 +232,44 @@ class ExtractiveAnswerer:
             headings = {hit.chunk.title, *hit.chunk.section.split(" > ")}
             for unit in units(text):
                 quote = text[unit.start : unit.end]
-                words = len(quote.split())
-                short = words < MIN_WORDS and not (unit.kind == "item" and ":" in quote)
-                if short or quote in headings:
+                valued = any(k in PREFER and PREFER[k].search(quote) for k in kinds)
+                # A "Field: value" line is quoted however short, and even where the
+                # parser took it for a heading, when it holds what the question asks for.
+                field = ":" in quote.rstrip(":") and (unit.kind == "item" or valued)
+                if (len(quote.split()) < MIN_WORDS or quote in headings) and not field:
                     continue
-                # A unit is read under its heading ("Lyon office guide > Badges"), a table
-                # cell also under its row's first cell.
-                context = hit.chunk.section
-                if unit.kind == "cell":
-                    row_start = text.rfind("\n", 0, unit.start) + 1
-                    context += "\n" + text[row_start : text.find("; ", row_start)]
-                overlap = self.overlap.coverage(q_terms, f"{context}\n{quote}")
+                overlap = self.overlap.coverage(q_terms, f"{_context(hit, unit)}\n{quote}")
                 if overlap <= 0:
                     continue
                 bonus = sum(
                     KIND_BONUS
                     for k in kinds
                     if (k == "list" and unit.kind == "list")
-                    or (k in KIND_VALUE and KIND_VALUE[k].search(quote))
+                    or (k in PREFER and PREFER[k].search(quote))
                 )
                 bonus += SCOPE_BONUS if rank in scoped else 0.0
                 bonus += NAME_BONUS if names and all(n in quote for n in names) else 0.0
+                words = len(quote.split())
                 score = 0.5 * overlap - 0.03 * rank + bonus - 0.002 * max(0, words - 40)
                 out.append(
                     Candidate(rank, unit.start, quote, overlap, unit.kind, unit.more, score=score)
                 )
         return out
+
+
+def _context(hit: Hit, unit: Unit) -> str:
+    """What a unit is read under: its heading trail ("Lyon office guide > Badges"); a
+    table cell also under its row's first cell; a list also under the sentence before
+    its lead-in ("If you witness misconduct, report it. You can do this by: ...")."""
+    text, context = hit.chunk.text, hit.chunk.section
+    if unit.kind == "cell":
+        row_start = text.rfind("\n", 0, unit.start) + 1
+        context += "\n" + text[row_start : text.find("; ", row_start)]
+    elif unit.kind == "list":
+        context += (
+            "\n" + text[max(text.rfind("\n", 0, unit.start) + 1, unit.start - 300) : unit.start]
+        )
+    return context
 
 
 def _norm(text: str) -> str:
@@ -272,6 +287,27 @@ def _lookalikes(a: Hit, b: Hit) -> bool:
     if a.chunk.doc_id == b.chunk.doc_id or not wa or not wb or wa == wb:
         return False
     return len(wa & wb) / len(wa | wb) >= LOOKALIKE
+
+
+def _following_list(
+    best: Candidate, candidates: list[Candidate], hits: list[Hit]
+) -> Candidate | None:
+    """The list (with its lead-in) that directly follows the best sentence: the sentence
+    introduces what the list spells out."""
+    if best.kind != "sentence":
+        return None
+    text, end = hits[best.hit].chunk.text, best.start + len(best.text)
+    return next(
+        (
+            c
+            for c in candidates
+            if c.kind == "list"
+            and c.hit == best.hit
+            and c.start >= end
+            and not text[end : c.start].strip()
+        ),
+        None,
+    )
 
 
 def _with_list(cand: Candidate, candidates: list[Candidate]) -> Candidate:

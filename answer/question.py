@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["KIND_VALUE", "Asked", "analyse"]
+__all__ = ["KIND_VALUE", "PREFER", "Asked", "analyse"]
 
 _NUM = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|sixty|ninety)"
 _UNIT = r"(?:minute|hour|day|week|month|quarter|year|business day|working day)s?"
@@ -36,7 +36,24 @@ KIND_VALUE = {
         re.I,
     ),
 }
+# A preference only (not a value the answerability model checks for): a question about
+# what is excluded, limited or not allowed prefers units that state an exclusion.
+PREFER = {
+    **KIND_VALUE,
+    "exclusion": re.compile(
+        r"\b(?:not(?! only)|no|never|cannot|exclud\w*|exclusions?|except\w*|limit\w*|restrict\w*|prohibit\w*)\b|n't\b",
+        re.I,
+    ),
+}
 _KINDS = (
+    (
+        "exclusion",
+        re.compile(
+            r"\b(?:can't|cannot|can not|isn't|aren't|won't|doesn't|don't|not (?:covered|allowed|eligible|included|permitted|reimbursed))\b"
+            r"|\b(?:exclusions?|excluded|exceptions?|limitations?|restrictions?|prohibited)\b",
+            re.I,
+        ),
+    ),
     (
         "contact",
         re.compile(
@@ -56,7 +73,7 @@ _KINDS = (
     (
         "amount",
         re.compile(
-            r"\bhow much\b|\b(?:cost|price|budget|allowance|stipend|reimburse\w*|fee|salary|deductible|copay\w*|coinsurance|premium|out-of-pocket|maximum|limit|amount)\b",
+            r"\bhow much\b|\b(?:cost|price|budget|allowance|stipend|reimburse\w*|fee|salary|deductible|copay\w*|coinsurance|premium|out-of-pocket|maximum|limits?|amount)\b",
             re.I,
         ),
     ),
@@ -65,13 +82,15 @@ _KINDS = (
     (
         "list",
         re.compile(
-            r"\b(?:what|which) (?:are|is) (?:the|my)? ?\w*\s?(?:options|steps|items|types|kinds|benefits|requirements|criteria)\b|\blist\b|\bwhat (?:does|do) .* (?:cover|include)\b|\bwhat (?:can|should) i\b",
+            r"\b(?:what|which) (?:are|is) (?:the|my)? ?\w*\s?(?:options|steps|items|types|kinds|benefits|requirements|criteria)\b|\blist\b|\bwhat (?:does|do) .* (?:cover|include)\b|\bwhat (?:can|should) i\b"
+            r"|\bwhat (?:are|were) (?:the|some|my|our) \w+s\b|\bname (?:some|a few|the)\b"
+            r"|\bwhat (?:conditions|criteria|requirements|steps|documents|options|ways|things)\b",
             re.I,
         ),
     ),
 )
 _SPLIT = re.compile(
-    r"\s*(?:\?\s+|;\s*|,?\s+(?:and|also|plus)\s+(?=(?:(?:above|over|under|below|for|in|on|at|to|from|by|with|about|after|before)\s+)?(?:what|who|whom|how|when|where|which|why|is|are|can|do|does|should|may|will)\b))",
+    r"\s*(?:\?\s+|;\s*|\.\s+(?=[A-Z])|,?\s+(?:and|also|plus)\s+(?=(?:(?:above|over|under|below|for|in|on|at|to|from|by|with|about|after|before)\s+)?(?:what|who|whom|how|when|where|which|why|is|are|can|do|does|should|may|will)\b))",
     re.I,
 )
 
@@ -88,8 +107,18 @@ def _kind(part: str) -> str:
     return next((name for name, pattern in _KINDS if pattern.search(part)), "")
 
 
+# A part that only sets the scene ("I'm on the Standard plan", "My manager is away") is
+# context for the other parts, not a question of its own.
+_STATEMENT = re.compile(
+    r"^(?:i|i'm|i am|i've|i have|i'll|i will|we|we're|my|our|as an?)\b"
+    r"|^(?:will|would|can|could|should|may|might|must) (?:be|have|need|not)\b",
+    re.I,
+)
+
+
 def analyse(question: str) -> Asked:
     """Parts (at most three) and the value kind each asks for."""
-    parts = tuple(p.strip(" ?") for p in _SPLIT.split(question.strip()) if len(p.split()) >= 2)
-    parts = parts[:3] or (question.strip(" ?"),)
+    parts = tuple(p.strip(" ?.") for p in _SPLIT.split(question.strip()) if len(p.split()) >= 2)
+    asking = tuple(p for p in parts if not _STATEMENT.match(p))
+    parts = (asking or parts)[:3] or (question.strip(" ?"),)
     return Asked(parts=parts, kinds=tuple(_kind(p) for p in parts))

@@ -9,6 +9,7 @@ from answer.drafts import Draft
 from answer.extractive import ExtractiveAnswerer
 from answer.overlap import Overlap
 from answer.question import analyse
+from answer.spelling import spelled
 from answer.units import units
 from core.embed import FakeEmbedder
 from core.schema import Hit
@@ -216,3 +217,53 @@ def test_the_same_text_in_two_files_is_quoted_once_citing_both() -> None:
     assert answer.answer.count("due within 60 days") == 1 and "[1][2]" in answer.answer
     assert [c.source for c in answer.citations] == ["expenses.md", "travel.md"]
     assert answer.citations[1].highlight[0] == hits[1].chunk.span[0] + len("Travel rules. ")
+
+
+def test_a_scene_setting_statement_is_context_not_a_part() -> None:
+    asked = analyse(
+        "I'm on the Standard plan and will be abroad for a while. What conditions must I meet?"
+    )
+    assert asked.parts == ("What conditions must I meet",)
+    assert asked.kinds == ("list",)
+    assert analyse("What can't I claim under PerksPlus?").kinds == ("exclusion",)
+
+
+def test_the_list_a_sentence_introduces_follows_it() -> None:
+    text = (
+        "If you witness misconduct, report it to us immediately. You can do this by:\n\n"
+        "• Calling the hotline at 1-800-555-1212.\n\n• Emailing compliance@example.com."
+    )
+    quoted = _answer("How do I report misconduct?", [("policy.md", "Reporting", text)])
+    assert quoted[0].startswith("If you witness misconduct")
+    assert any("compliance@example.com" in q and "1-800-555-1212" in q for q in quoted)
+
+
+def test_a_short_field_line_holding_the_asked_value_is_quoted() -> None:
+    text = (
+        "Appeals\n\nYou may appeal any decision about a claim in writing.\n\n"
+        "-By email: appeals@example.com"
+    )
+    quoted = _answer("Where do I email an appeal?", [("appeals.md", "Appeals", text)])
+    assert "-By email: appeals@example.com" in quoted
+
+
+def test_an_exclusion_question_prefers_the_exclusion() -> None:
+    quoted = _answer(
+        "What isn't covered by the wellness program?",
+        [
+            ("a.md", "Wellness", "The wellness program covers gym memberships for everyone."),
+            ("b.md", "Wellness", "The wellness program does not cover food or supplements."),
+        ],
+    )
+    assert quoted[0] == "The wellness program does not cover food or supplements."
+
+
+def test_misspelt_words_take_the_passages_spelling() -> None:
+    hits = _hits([("care.md", "Hearing care", "The plan covers hearing services and aids.")])
+    assert spelled("What hearin servises are covered?", hits) == (
+        "What hearing services are covered?"
+    )
+    # English words and names are never "corrected", even one edit from a passage word.
+    assert spelled("What role does the plan play for Nortwind?", hits) == (
+        "What role does the plan play for Nortwind?"
+    )
