@@ -41,13 +41,37 @@ NEGATION = re.compile(r"\b(?:not|never|no|none|neither|nor|without)\b|n't\b", re
 WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+(?:[.,]\d+)*")
 NUMBER = re.compile(r"\b\d[\d,.]*\b")
 NAME = re.compile(r"\b[A-Z][a-zA-Z]+")
-NUMBER_WORDS = frozenset(
-    (
-        *("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
-        *("eleven", "twelve", "twenty", "hundred", "thousand", "million", "billion"),
-        *("first", "second", "third", "fourth", "fifth"),
-    )
-)
+# Number words and the digits a document may write them with ("first" is "1st").
+NUMBER_FORMS = {
+    **{
+        w: (str(i),)
+        for i, w in enumerate(
+            ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"], 1
+        )
+    },
+    "eleven": ("11",),
+    "twelve": ("12",),
+    "twenty": ("20",),
+    **{
+        w: (d,)
+        for w, d in zip(
+            ("first", "second", "third", "fourth", "fifth"),
+            ("1st", "2nd", "3rd", "4th", "5th"),
+            strict=True,
+        )
+    },
+    **{w: () for w in ("hundred", "thousand", "million", "billion")},
+}
+NUMBER_WORDS = frozenset(NUMBER_FORMS)
+
+
+def _written(number: str, text: str) -> bool:
+    """Whether ``text`` (lower case) holds ``number`` as written or in digits."""
+    if number not in NUMBER_FORMS:
+        return number in text
+    return bool(re.search(rf"\b(?:{'|'.join((number, *NUMBER_FORMS[number]))})\b", text))
+
+
 _PAIRS = (
     "first last|largest smallest|biggest smallest|most least|more less|higher lower|"
     "highest lowest|before after|increase decrease|increased decreased|north south|"
@@ -113,6 +137,7 @@ FEATURES = (
     "wh_how_many",
     "kind_missing_sentence",
     "kind_missing_chunk",
+    "value_coverage",
 )
 
 
@@ -131,6 +156,11 @@ class Evidence:
     similarity: float
     scores: Sequence[float]
     best_rank: int
+    # Share of the question's terms in the best unit that holds the kind of value asked
+    # for (its own words, not its heading); for a question asking no value kind, in the
+    # best unit. "What's the deductible on the PPO?" answered by "$400,000 life
+    # insurance through the PPO" has an amount, but not with "deductible".
+    value_coverage: float = 1.0
 
 
 def features(ev: Evidence) -> dict[str, float]:
@@ -153,15 +183,17 @@ def features(ev: Evidence) -> dict[str, float]:
         "sentence_coverage": ev.sentence_coverage,
         "chunk_coverage": len(ev.q_terms & ev.chunk_terms) / n,
         "retrieved_coverage": len(ev.q_terms & ev.all_terms) / n,
-        "numbers_missing_chunk": float(sum(x not in cl for x in numbers)),
-        "numbers_missing_sentence": float(sum(x not in sl for x in numbers)),
+        "numbers_missing_chunk": float(sum(not _written(x, cl) for x in numbers)),
+        "numbers_missing_sentence": float(sum(not _written(x, sl) for x in numbers)),
         "names_missing_chunk": float(sum(x not in ev.chunk for x in names)),
         "names_missing_sentence": float(sum(x.lower() not in sl for x in names)),
         "negation_question": float(neg_q),
         "negation_sentence": float(neg_s),
         "negation_added": float(neg_q and not neg_s),
+        # "long" missing and "short" in the sentence counts only when the question
+        # does not itself use "short" ("short-term disability ... for how long?").
         "opposite_word": float(
-            any(opposites.get(t, frozenset()) & ev.sentence_terms for t in missing)
+            any((opposites.get(t, frozenset()) & ev.sentence_terms) - ev.q_terms for t in missing)
         ),
         "one_term_missing_sentence": float(long_question and len(missing) == 1),
         "one_term_missing_chunk": float(long_question and len(ev.q_terms - ev.chunk_terms) == 1),
@@ -171,6 +203,7 @@ def features(ev: Evidence) -> dict[str, float]:
         "wh_how_many": float(bool(re.search(r"\bhow (?:many|much)\b", ql))),
         "kind_missing_sentence": float(any(not KIND_VALUE[k].search(s) for k in kinds)),
         "kind_missing_chunk": float(any(not KIND_VALUE[k].search(ev.chunk) for k in kinds)),
+        "value_coverage": ev.value_coverage,
     }
 
 
@@ -193,6 +226,7 @@ SIGNS = {
     "one_term_missing_chunk": -1,
     "kind_missing_sentence": -1,
     "kind_missing_chunk": -1,
+    "value_coverage": 1,
 }
 
 

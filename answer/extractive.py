@@ -24,7 +24,7 @@ import numpy as np
 from answer.answerability import NAME, Evidence, Model, features, opposite_terms
 from answer.drafts import Draft, DraftSentence
 from answer.overlap import Overlap
-from answer.question import PREFER, Asked, analyse
+from answer.question import KIND_VALUE, PREFER, Asked, analyse, named_documents
 from answer.units import Unit, units
 from answer.vectors import SentenceVectors
 from core.embed import Embedder
@@ -93,7 +93,7 @@ class ExtractiveAnswerer:
         """Pick units and estimate how well they answer (``evidence``, 0..1)."""
         q_terms = self.overlap.question_terms(question)
         asked = analyse(question)
-        scoped = self._scoped(hits, q_terms)
+        scoped = self._scoped(question, hits, q_terms)
         candidates = self._candidates(question, hits, q_terms, asked, scoped)
         if not candidates or not q_terms:
             return Draft(refused=True, reason="no passage shares the question's terms")
@@ -107,7 +107,9 @@ class ExtractiveAnswerer:
         best = top[0]
         chosen, uncovered = self._choose(top, candidates, hits, asked, scoped)
         chosen.sort(key=lambda c: (c.hit != best.hit, c.hit, c.start))  # best chunk first
-        values = features(self._evidence(question, q_terms, best, hits))
+        values = features(
+            self._evidence(question, q_terms, best, hits, _value_coverage(self, asked, candidates))
+        )
         return Draft(
             sentences=[
                 DraftSentence(c.text, c.hit, c.start, c.more, c.label, c.also) for c in chosen
@@ -185,7 +187,12 @@ class ExtractiveAnswerer:
         return chosen, uncovered
 
     def _evidence(
-        self, question: str, q_terms: frozenset[int], best: Candidate, hits: list[Hit]
+        self,
+        question: str,
+        q_terms: frozenset[int],
+        best: Candidate,
+        hits: list[Hit],
+        value_coverage: float,
     ) -> Evidence:
         chunk = hits[best.hit].chunk.text
         return Evidence(
@@ -200,11 +207,16 @@ class ExtractiveAnswerer:
             similarity=best.similarity,
             scores=[h.score for h in hits],
             best_rank=best.hit,
+            value_coverage=value_coverage,
         )
 
-    def _scoped(self, hits: list[Hit], q_terms: frozenset[int]) -> set[int]:
-        """Hits whose title, section or path holds a question word that names only some of
-        the retrieved documents (the question's scope)."""
+    def _scoped(self, question: str, hits: list[Hit], q_terms: frozenset[int]) -> set[int]:
+        """Hits from the documents the question names by a capitalised word; failing
+        that, hits whose title, section or path holds a question word that names only
+        some of the retrieved documents (the question's scope)."""
+        named = named_documents(question, hits, self.overlap.terms)
+        if named:
+            return named
         labels = [
             self.overlap.terms(
                 f"{h.chunk.title} {h.chunk.section} {h.chunk.source}".replace("/", " ")
@@ -255,6 +267,31 @@ class ExtractiveAnswerer:
                     Candidate(rank, unit.start, quote, overlap, unit.kind, unit.more, score=score)
                 )
         return out
+
+
+def _value_coverage(
+    answerer: ExtractiveAnswerer, asked: Asked, candidates: list[Candidate]
+) -> float:
+    """For each part asking for a kind of value: the share of the part's terms in the best
+    unit (its own words) holding such a value; the lowest over those parts. A question
+    asking for no value kind: the share of its terms in the best unit."""
+    asking = [
+        (p, KIND_VALUE[k]) for p, k in zip(asked.parts, asked.kinds, strict=True) if k in KIND_VALUE
+    ]
+    if not asking:
+        q_terms = answerer.overlap.question_terms(" ".join(asked.parts))
+        return max((answerer.overlap.coverage(q_terms, c.text) for c in candidates), default=0.0)
+    return min(
+        max(
+            (
+                answerer.overlap.coverage(answerer.overlap.question_terms(part), c.text)
+                for c in candidates
+                if value.search(c.text)
+            ),
+            default=0.0,
+        )
+        for part, value in asking
+    )
 
 
 def _context(hit: Hit, unit: Unit) -> str:

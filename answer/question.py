@@ -13,9 +13,12 @@ All of it is plain pattern matching over the question: deterministic and corpus-
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["KIND_VALUE", "PREFER", "Asked", "analyse"]
+from core.schema import Hit
+
+__all__ = ["KIND_VALUE", "PREFER", "Asked", "analyse", "named_documents", "scope_names"]
 
 _NUM = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|sixty|ninety)"
 _UNIT = r"(?:minute|hour|day|week|month|quarter|year|business day|working day)s?"
@@ -30,7 +33,7 @@ KIND_VALUE = {
         rf"|\b(?:within|before|after|by)\s+(?:the\s+)?(?:end|first|last|{_NUM})\b",
         re.I,
     ),
-    "number": re.compile(r"\d"),
+    "number": re.compile(r"(?<![A-Za-z])\d"),  # not a label such as "L4" or "M3"
     "contact": re.compile(
         r"[\w.+-]+@[\w-]+\.[\w.]+|(?<!\w)#[a-z][\w-]+|(?<!\w)@[a-z][\w/-]+|\b\d{3}[-. ]\d{3}[-. ]\d{4}\b",
         re.I,
@@ -122,3 +125,32 @@ def analyse(question: str) -> Asked:
     asking = tuple(p for p in parts if not _STATEMENT.match(p))
     parts = (asking or parts)[:3] or (question.strip(" ?"),)
     return Asked(parts=parts, kinds=tuple(_kind(p) for p in parts))
+
+
+_NAME = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][a-zA-Z]+")
+
+
+def scope_names(question: str) -> list[str]:
+    """Capitalised words inside the question ("On the *Standard* plan", "joining
+    *Technical Success*"): candidate names of a plan, team, country or product. The first
+    word of a sentence and "I" are left out."""
+    return [w for w in _NAME.findall(question.strip()) if w != "I"]
+
+
+def document_label(hit: Hit) -> str:
+    """A document's name as words: its title and its path ("Northwind_Standard.pdf")."""
+    path = re.sub(r"[/_\-.]+", " ", hit.chunk.source)
+    return f"{hit.chunk.title} {path}"
+
+
+def named_documents(question: str, hits: list[Hit], terms: Callable[[str], set[int]]) -> set[int]:
+    """Hits from documents the question names: a capitalised question word ("On the
+    *Standard* plan", "joining the *Design* team") that is in the title or path of some of
+    the retrieved documents but not all of them (``terms``: text -> its stemmed terms)."""
+    names = scope_names(question)
+    if not names:
+        return set()
+    wanted = terms(" ".join(names))
+    labels = [terms(document_label(h)) & wanted for h in hits]
+    scope = {t for t in wanted if 0 < sum(t in label for label in labels) < len(labels)}
+    return {i for i, label in enumerate(labels) if label & scope}

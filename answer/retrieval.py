@@ -11,7 +11,9 @@ Both searches run without payloads; only the fused winners are fetched.
 fetching one from a model hub is exactly what Cairn must not do. The fallback is a
 lexical sentence reranker: the top ``rerank_depth`` fused chunks get ``rerank_weight`` x
 (share of the question's terms in their best single sentence). Weights were tuned on a
-SQuAD2-dev sample disjoint from the one bench/query.py reports on.
+SQuAD2-dev sample disjoint from the one bench/query.py reports on. A chunk from a
+document the question names by a capitalised word ("the *Standard* plan") gets
+``scope_weight`` more, so the named one of two look-alike documents comes first.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Literal, get_args
 
 from answer.overlap import Overlap
 from answer.query import Query
+from answer.question import named_documents
 from core.embed import Embedder
 from core.schema import Hit, SparseVector
 from core.settings import AnswerSettings
@@ -73,15 +76,16 @@ class Retriever:
             return self.store.nearest(
                 collection, self.sparse.encode_query(text), query.groups, limit, source
             )
+        reranked = mode == "hybrid+rerank"
         hits = self.hybrid(
             collection,
             query.vector(self.embedder).tolist(),
             self.sparse.encode_query(text),
             query.groups,
-            limit,
+            max(limit, self.cfg.rerank_depth) if reranked else limit,
             source,
         )
-        return self.rerank(text, hits) if mode == "hybrid+rerank" else hits
+        return self.rerank(query.text, hits, text)[:limit] if reranked else hits
 
     def hybrid(
         self,
@@ -110,23 +114,29 @@ class Retriever:
             "dense": dense,
             "bm25": sparse,
             "hybrid": fused,
-            "hybrid+rerank": self.rerank(query.search_text, fused),
+            "hybrid+rerank": self.rerank(query.text, fused, query.search_text),
         }
 
-    def rerank(self, query: str, hits: list[Hit]) -> list[Hit]:
-        """Lexical sentence rerank of the head of the list (deterministic)."""
+    def rerank(self, question: str, hits: list[Hit], search_text: str | None = None) -> list[Hit]:
+        """Lexical sentence rerank of the head of the list (deterministic): the share of
+        the question's terms in a chunk's best sentence, and a bonus for the documents
+        the question names (``answer.question.named_documents``)."""
         depth, weight = self.cfg.rerank_depth, self.cfg.rerank_weight
         if weight == 0 or len(hits) < 2:
             return hits
-        q_terms = self.overlap.question_terms(query)
+        q_terms = self.overlap.question_terms(search_text or question)
+        named = named_documents(question, hits[:depth], self.overlap.terms)
         head = [
             Hit(
                 chunk=h.chunk,
                 score=round(
-                    h.score + weight * self.overlap.best_sentence(q_terms, h.chunk.text), 6
+                    h.score
+                    + weight * self.overlap.best_sentence(q_terms, h.chunk.text)
+                    + (self.cfg.scope_weight if i in named else 0.0),
+                    6,
                 ),
             )
-            for h in hits[:depth]
+            for i, h in enumerate(hits[:depth])
         ]
         head.sort(key=lambda h: (-h.score, h.chunk.id))
         return head + hits[depth:]

@@ -12,6 +12,7 @@ carries one of 10 groups and the caller sees 2 of them (a 20 %-selective ACL fil
 Writes bench/results/query.json.
 
     .venv/bin/python -m bench.query [--big 100000] [--queries 300] [--name query]
+    .venv/bin/python -m bench.query --quality-only --name query_quality   # no latency
 """
 
 from __future__ import annotations
@@ -258,6 +259,9 @@ def main() -> None:
     parser.add_argument("--big", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--name", default="query", help="writes bench/results/NAME.json")
+    parser.add_argument(
+        "--quality-only", action="store_true", help="quality on SQuAD2-dev only, no latency"
+    )
     args = parser.parse_args()
     require_squad()
     contexts, answerable, unanswerable = squad()
@@ -275,6 +279,10 @@ def main() -> None:
         }
         result["quality"]["abstention"] = abstention(engine, data)
         engine.close()
+        if args.quality_only:
+            print(json.dumps(result["quality"], indent=1))
+            print(f"wrote {save(args.name, result)}")
+            return
         questions = [q for q, _ in sample(answerable, args.queries, seed=2)]
         print("latency at 1.2k ...", flush=True)
         result["small"] = {

@@ -114,12 +114,18 @@ class AnswerSettings(BaseModel):
         0.3, ge=0, le=5, description="weight of the lexical best-sentence rerank bonus"
     )
     rerank_depth: int = Field(10, ge=1, le=100, description="fused passages the rerank reorders")
+    scope_weight: float = Field(
+        0.1,
+        ge=0,
+        le=5,
+        description="rerank bonus of a document the question names by a capitalised word",
+    )
     max_sentences: int = Field(3, ge=1, le=10, description="sentences in an extractive answer")
     sentence_cache: int = Field(
         50_000, ge=0, description="document sentence vectors kept across requests (0 = off)"
     )
     min_confidence: float = Field(
-        0.3914,
+        0.3853,
         ge=0,
         le=1,
         description="refuse below this confidence; the default is the answerability model's "

@@ -89,6 +89,21 @@ def test_features_flag_the_changed_detail(
     assert set(features(_evidence(good, sentence))) == set(FEATURES)
 
 
+def test_an_opposite_the_question_itself_uses_is_no_mismatch() -> None:
+    sentence = "The Short Term policy replaces up to 70% of your salary, up to 12 weeks."
+    asked = "If I go on short-term disability, how long is my salary replaced?"
+    assert features(_evidence(asked, sentence))["opposite_word"] == 0
+    assert features(_evidence("How long is my salary replaced?", sentence))["opposite_word"] == 1
+
+
+def test_number_words_match_their_digits_and_only_whole_words() -> None:
+    sentence = "By your 1st anniversary we expect you to know the product, and 2 of its apps."
+    found = features(_evidence("What happens at my first anniversary with two apps?", sentence))
+    assert found["numbers_missing_sentence"] == 0
+    missing = features(_evidence("What does someone learn in one year?", "Someone learns a lot."))
+    assert missing["numbers_missing_sentence"] == 1
+
+
 @pytest.mark.parametrize(("good", "near_miss", "sentence", "flag"), PAIRS)
 def test_shipped_model_trusts_the_match_more_than_the_near_miss(
     good: str, near_miss: str, sentence: str, flag: str

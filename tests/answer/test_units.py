@@ -8,7 +8,7 @@ from answer.assemble import display
 from answer.drafts import Draft
 from answer.extractive import ExtractiveAnswerer
 from answer.overlap import Overlap
-from answer.question import analyse
+from answer.question import KIND_VALUE, analyse, named_documents, scope_names
 from answer.spelling import spelled
 from answer.units import units
 from core.embed import FakeEmbedder
@@ -267,3 +267,45 @@ def test_misspelt_words_take_the_passages_spelling() -> None:
     assert spelled("What role does the plan play for Nortwind?", hits) == (
         "What role does the plan play for Nortwind?"
     )
+
+
+def test_a_number_question_ignores_level_labels() -> None:
+    assert not KIND_VALUE["number"].search("Lead SRE (L4): sets team direction")
+    assert KIND_VALUE["number"].search("A Lead SRE manages 2-3 SREs")
+
+
+def test_the_document_a_question_names_is_scoped() -> None:
+    hits = _hits(
+        [
+            ("Northwind_Health_Plus.pdf", "Northwind Health Plus Plan", "Copays are $20."),
+            ("Northwind_Standard.pdf", "Benefits", "Copays are $30."),
+            ("Northwind_Health_Plus.pdf", "Northwind Health Plus Plan", "Copays vary."),
+        ]
+    )
+    terms = Overlap(Bm25Encoder()).terms
+    assert named_documents("On the Standard plan, what is my copay?", hits, terms) == {1}
+    assert named_documents("what is my copay on the plan?", hits, terms) == set()
+    assert scope_names("I'm joining Technical Success. What laptop do I get?") == [
+        "Technical",
+        "Success",
+    ]
+
+
+def test_value_coverage_asks_whether_the_value_is_about_the_question() -> None:
+    question = "What is the annual deductible on the PPO?"
+    off = _run(
+        question,
+        _hits(
+            [
+                (
+                    "b.md",
+                    "Benefits",
+                    "Medical insurance is provided through the PPO. "
+                    "We offer $400,000 of life insurance to all staff.",
+                )
+            ]
+        ),
+    )
+    on = _run(question, _hits([("b.md", "Benefits", "The annual deductible on the PPO is $500.")]))
+    assert off.features["value_coverage"] == 0.0
+    assert on.features["value_coverage"] == 1.0
