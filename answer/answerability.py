@@ -37,7 +37,7 @@ from core.sparse import Bm25Encoder
 WEIGHTS = Path(__file__).parent / "data" / "answerability.json"
 WORDNET = Path(__file__).parent / "data" / "opposites.json"  # tools/build_opposites.py
 
-NEGATION = re.compile(r"\b(?:not|never|no|none|neither|nor|without)\b|n't\b", re.I)
+NEGATION = re.compile(r"\b(?:not|never|no|none|neither|nor|without|cannot)\b|n't\b", re.I)
 WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+(?:[.,]\d+)*")
 NUMBER = re.compile(r"\b\d[\d,.]*\b")
 NAME = re.compile(r"\b[A-Z][a-zA-Z]+")
@@ -60,7 +60,9 @@ NUMBER_FORMS = {
             strict=True,
         )
     },
-    **{w: () for w in ("hundred", "thousand", "million", "billion")},
+    "thousand": ("000",),  # "a thousand dollars" is "$1,000"
+    "million": ("000,000",),
+    **{w: () for w in ("hundred", "billion")},
 }
 NUMBER_WORDS = frozenset(NUMBER_FORMS)
 

@@ -60,7 +60,7 @@ _KINDS = (
     (
         "contact",
         re.compile(
-            r"\b(?:e-?mail|slack|channel|contact|reach|phone|who (?:do|should|can) i (?:ask|contact|talk|reach|email))\b",
+            r"\b(?:e-?mail|slack|channel|contact|reach|phone|(?:which|what) address|who (?:do|should|can) i (?:ask|contact|talk|reach|email))\b",
             re.I,
         ),
     ),
@@ -106,8 +106,14 @@ class Asked:
     kinds: tuple[str, ...]  # one per part ("" when no kind is recognised)
 
 
+# A leading condition ("If I expense a monitor that costs $1,000, who owns it?") says when,
+# not what: the kind comes from the clause after it.
+_CONDITION = re.compile(r"^(?:if|once|whenever|in case|when (?:i|we|you|my|our))\b[^,?]*,\s*", re.I)
+
+
 def _kind(part: str) -> str:
-    return next((name for name, pattern in _KINDS if pattern.search(part)), "")
+    main = _CONDITION.sub("", part) or part
+    return next((name for name, pattern in _KINDS if pattern.search(main)), "")
 
 
 # A part that only sets the scene ("I'm on the Standard plan", "My manager is away") is

@@ -102,6 +102,16 @@ def test_number_words_match_their_digits_and_only_whole_words() -> None:
     assert found["numbers_missing_sentence"] == 0
     missing = features(_evidence("What does someone learn in one year?", "Someone learns a lot."))
     assert missing["numbers_missing_sentence"] == 1
+    owned = "Equipment over $1,000 is the property of the company."
+    asked = "Who owns a monitor that costs a thousand dollars?"
+    assert features(_evidence(asked, owned))["numbers_missing_sentence"] == 0
+
+
+def test_cannot_is_a_negation() -> None:
+    sentence = "We cannot employ teammates in Cuba, Iran or North Korea."
+    assert (
+        features(_evidence("Which countries can't I work from?", sentence))["negation_added"] == 0
+    )
 
 
 @pytest.mark.parametrize(("good", "near_miss", "sentence", "flag"), PAIRS)

@@ -309,3 +309,9 @@ def test_value_coverage_asks_whether_the_value_is_about_the_question() -> None:
     on = _run(question, _hits([("b.md", "Benefits", "The annual deductible on the PPO is $500.")]))
     assert off.features["value_coverage"] == 0.0
     assert on.features["value_coverage"] == 1.0
+
+
+def test_a_leading_condition_does_not_decide_the_kind() -> None:
+    assert analyse("If a monitor costs more than $1,000, who owns it?").kinds == ("",)
+    assert analyse("When is payday, roughly?").kinds == ("date",)
+    assert analyse("Which address does my invoice go to?").kinds == ("contact",)
