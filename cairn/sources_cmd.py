@@ -63,8 +63,7 @@ def sources_status(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON")] = False,
 ) -> None:
     """Last run, items, failures and next run of every source."""
-    from core.records.runs import last_runs
-    from ingest.scheduler import aware, due_times
+    from core.records.runs import aware, due_times, last_runs
 
     settings = get_settings()
     specs = read_specs(settings, config)

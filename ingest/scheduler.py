@@ -15,29 +15,11 @@ from datetime import UTC, datetime
 
 from core.errors import SourceBusy
 from core.records import Records
-from core.records.runs import last_runs
-from core.sources import SourceSpec, next_run
+from core.records.runs import due_times
+from core.sources import SourceSpec
 from ingest.syncrun import SourceOutcome
 
 log = logging.getLogger("cairn.scheduler")
-
-
-def aware(moment: datetime) -> datetime:
-    """A stored time as UTC-aware (SQLite hands back naive UTC)."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def due_times(
-    records: Records, specs: Sequence[SourceSpec], now: datetime
-) -> dict[str, datetime | None]:
-    """Each source's next due time (None: no schedule, only synced by hand)."""
-    last = last_runs(records)
-    out: dict[str, datetime | None] = {}
-    for spec in specs:
-        run = last.get(spec.name)
-        started = aware(run.started_at) if run else None
-        out[spec.name] = next_run(spec.schedule, started, now) if spec.schedule else None
-    return out
 
 
 class Scheduler:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 
 from core.records.repository import Records
 from core.records.rows import SourceRun, utcnow
+from core.sources import SourceSpec, next_run
 
-__all__ = ["finish_run", "last_runs", "last_tokens", "start_run"]
+__all__ = ["aware", "due_times", "finish_run", "last_runs", "last_tokens", "start_run"]
 
 
 def start_run(records: Records, source: str, trigger: str = "manual") -> SourceRun:
@@ -51,3 +54,21 @@ def last_tokens(records: Records, source: str) -> dict[str, str]:
     )
     with records.session() as s:
         return dict(s.scalar(query) or {})
+
+
+def aware(moment: datetime) -> datetime:
+    """A stored time as UTC-aware (SQLite hands back naive UTC)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def due_times(
+    records: Records, specs: Sequence[SourceSpec], now: datetime
+) -> dict[str, datetime | None]:
+    """Each source's next due time from its last run (None: no schedule, synced by hand)."""
+    last = last_runs(records)
+    out: dict[str, datetime | None] = {}
+    for spec in specs:
+        run = last.get(spec.name)
+        started = aware(run.started_at) if run else None
+        out[spec.name] = next_run(spec.schedule, started, now) if spec.schedule else None
+    return out

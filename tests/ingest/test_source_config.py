@@ -12,7 +12,8 @@ from core.records import Records
 from core.settings import Settings
 from core.sources import SourceSpec, load_sources, next_run
 from core.store import open_store
-from ingest.scheduler import Scheduler, due_times
+from core.records.runs import due_times
+from ingest.scheduler import Scheduler
 from ingest.syncrun import run_source
 from tests.ingest.helpers import CountingEmbedder
 from tests.ingest.live_helpers import by_source, sync
