@@ -27,10 +27,10 @@ class FolderConnector:
             raise SourceUnavailable(f"cannot list {self.root}: {exc}") from exc
         items = []
         for src in files:
-            base = dict(id=src.rel, path=src.rel, size=src.size)
+            rel, size = src.rel, src.size
             modified = datetime.fromtimestamp(src.mtime, UTC)
             if self.root not in src.path.resolve().parents and src.path.resolve() != self.root:
-                items.append(Item(**base, version="", error="symlink out of the folder"))
+                items.append(Item(rel, rel, "", size=size, error="symlink out of the folder"))
                 continue
             try:
                 groups = folder_groups(src.path, self.root) or configured_groups(
@@ -38,9 +38,9 @@ class FolderConnector:
                 )
                 version = file_hash(src.path)
             except (CairnError, OSError) as exc:
-                items.append(Item(**base, version="", error=str(exc)))
+                items.append(Item(rel, rel, "", size=size, error=str(exc)))
                 continue
-            items.append(Item(**base, version=version, groups=groups, modified=modified))
+            items.append(Item(rel, rel, version, groups=groups, modified=modified, size=size))
         return items
 
     def fetch(self, item: Item) -> Fetched:

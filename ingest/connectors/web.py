@@ -153,7 +153,8 @@ class WebConnector:
         start = self._get(self.start)
         if start.status_code != 200:
             raise SourceUnavailable(f"{self.start}: HTTP {start.status_code} (start page)")
-        queue, seen, items = [(self.start, 0)], {self.start}, []
+        queue, seen = [(self.start, 0)], {self.start}
+        items: list[Item] = []
         while queue and len(items) < self.max_pages:
             url, depth = queue.pop(0)
             if not robots.can_fetch(AGENT, url):

@@ -9,10 +9,10 @@ import pytest
 
 from core.errors import ConfigError
 from core.records import Records
+from core.records.runs import due_times
 from core.settings import Settings
 from core.sources import SourceSpec, load_sources, next_run
 from core.store import open_store
-from core.records.runs import due_times
 from ingest.scheduler import Scheduler
 from ingest.syncrun import run_source
 from tests.ingest.helpers import CountingEmbedder
