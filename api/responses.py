@@ -63,14 +63,30 @@ class SourceFile(Public):
     updated_at: datetime
 
 
+class LiveSourcePublic(BaseModel):
+    """One source of sources.yaml and its latest sync run."""
+
+    name: str
+    type: str
+    schedule: str | None
+    last_run: datetime | None
+    status: str = Field(description="ok, failed, running, or never")
+    items: int
+    failed: int
+    error: str
+    next_run: datetime | None
+
+
 class SourcesPublic(BaseModel):
-    """GET /admin/sources: the live version and its files."""
+    """GET /admin/sources: the live version and its files, and the live sources
+    declared in sources.yaml (CAIRN_SOURCES) with their sync status."""
 
     version: int
     revision: int
     corpus_root: str
     last_sync: datetime
     files: list[SourceFile]
+    sources: list[LiveSourcePublic] = Field(default_factory=list)
 
 
 class SourceDocument(BaseModel):

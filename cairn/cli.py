@@ -18,6 +18,7 @@ from rich.console import Console
 
 from cairn.eval_cmd import eval_app
 from cairn.monitor_cmd import monitor_app, purge
+from cairn.sources_cmd import scheduler, sources_app, sync
 from core.embed import Embedder, build_embedder
 from core.errors import CairnError
 from core.records import Records
@@ -32,6 +33,9 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(eval_app, name="eval")
 app.add_typer(monitor_app, name="monitor")
 app.command("purge")(purge)
+app.add_typer(sources_app, name="sources")
+app.command("sync")(sync)
+app.command("scheduler")(scheduler)
 console = Console(stderr=True)
 
 

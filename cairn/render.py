@@ -19,9 +19,9 @@ from ingest import Progress as ProgressSink
 class RichProgress(ProgressSink):
     """Files bar plus a chunks counter with chunks/s."""
 
-    def __init__(self, console: Console) -> None:
+    def __init__(self, console: Console, label: str = "ingest") -> None:
         self._bar = Progress(
-            TextColumn("[bold]ingest"),
+            TextColumn(f"[bold]{label}"),
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("files · {task.fields[chunks]} chunks · {task.fields[rate]} chunks/s"),

@@ -21,6 +21,8 @@ __all__ = [
     "IngestError",
     "NotFound",
     "RateLimited",
+    "SourceBusy",
+    "SourceUnavailable",
     "StoreError",
     "UpstreamError",
     "VersionNotFound",
@@ -41,6 +43,15 @@ class IngestError(CairnError):
 
 class DiskFull(IngestError):
     """Too little free space to write the index safely; nothing stored so far is lost."""
+
+
+class SourceUnavailable(IngestError):
+    """A live source could not be listed (host down, 5xx, bad credentials, timeout): the
+    sync stops before changing anything, so the index keeps what it had."""
+
+
+class SourceBusy(CairnError):
+    """Another sync of the same source is running; two never run at once."""
 
 
 class EmbedderError(CairnError):

@@ -51,6 +51,10 @@ class ParsedDocument(BaseModel):
     access_defaulted: bool = True
     pages: int | None = None
     warnings: list[str] = Field(default_factory=list)
+    key: str | None = Field(
+        None, description="manifest key the doc id derives from; unset = ``source``"
+    )
+    link: str | None = Field(None, description="external deep link (a live source's URL)")
 
 
 class Chunk(BaseModel):
@@ -74,6 +78,9 @@ class Chunk(BaseModel):
         default_factory=list,
         description="(offset in text, page) where a new page starts inside the chunk",
     )
+    link: str | None = Field(
+        None, description="the document at its source (page URL, file at a commit), if any"
+    )
 
     def page_at(self, offset: int) -> int | None:
         """The page of a character offset inside ``text`` (a quote's page, not the chunk's)."""
@@ -86,7 +93,10 @@ class Chunk(BaseModel):
 
     @property
     def url(self) -> str:
-        """Deep link to the passage in the source viewer (``GET /sources/{doc_id}``)."""
+        """The document at its live source when it has one (a page URL, a file at a
+        commit), else the passage in the source viewer (``GET /sources/{doc_id}``)."""
+        if self.link:
+            return self.link
         return f"/sources/{self.doc_id}#{self.span[0]}-{self.span[1]}"
 
     def payload(self) -> dict[str, Any]:
@@ -94,6 +104,8 @@ class Chunk(BaseModel):
         data = self.model_dump(mode="json", exclude={"id"})
         data["span"] = list(self.span)
         data["page_breaks"] = [list(b) for b in self.page_breaks]
+        if data.get("link") is None:
+            data.pop("link", None)  # folder documents keep the payload they always had
         return data
 
     @classmethod

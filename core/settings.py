@@ -222,6 +222,11 @@ class Settings(BaseSettings):
     llm: LlmSettings = LlmSettings()
     api: ApiSettings = ApiSettings()
     tables: TablesSettings = TablesSettings()
+    sources: Path | None = Field(
+        None,
+        description="sources.yaml declaring the live sources `cairn sync` and `cairn scheduler` "
+        "use (docs/sources.md); `--config` overrides it",
+    )
     redis_url: str | None = Field(
         None,
         description="share the answer cache across API workers, e.g. redis://127.0.0.1:6379/0",

@@ -99,7 +99,7 @@ def chunk_document(
     text, spans = layout(doc.blocks)
     splitter = _splitter(cfg)
     count = minilm_token_counter()
-    doc_id = doc_id_for(doc.source)
+    doc_id = doc_id_for(doc.key or doc.source)
     chunks: list[Chunk] = []
     for sec in sections(doc.blocks, spans):
         body = text[sec.start : sec.end]
@@ -130,6 +130,7 @@ def chunk_document(
                     groups=doc.groups,
                     modified_at=modified_at,
                     ingested_at=ingested_at,
+                    link=doc.link,
                 )
             )
     return text, chunks

@@ -41,6 +41,9 @@ MB = 1024 * 1024
 # Disk one chunk takes in the embedded engine (vector, sparse vector, payload, payload
 # indexes, WAL, optimizer segments): ~35 KB measured on a 1,600-chunk corpus; rounded up.
 BYTES_PER_CHUNK = 64 * 1024
+# Manifest keys of named sources start with this: a folder's relative paths never do
+# (walk() skips every path with a part starting with "_" or ".").
+SOURCE_MARK = "_"
 EmbedderFactory = Callable[[Sequence[str]], Embedder]
 
 
@@ -90,7 +93,11 @@ class Ingestor:
         files = walk(root)
         row = self._target_version(root, rebuild)
         report = IngestReport(version=row.version, collection=row.collection, root=str(root))
-        manifest = self.records.manifest(row.version, with_text=False)
+        manifest = {  # named sources' documents (keys "_name/…") are not this folder's
+            key: r
+            for key, r in self.records.manifest(row.version, with_text=False).items()
+            if not key.startswith(SOURCE_MARK)
+        }
         self.progress.start(len(files))
         batch: list[Pending] = []
         seen: set[str] = set()

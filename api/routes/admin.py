@@ -12,13 +12,17 @@ from api.deps import AdminDep, EngineDep
 from api.responses import (
     EvalSummary,
     FeedbackEntry,
+    LiveSourcePublic,
     LiveVersion,
     MonitorReport,
     SourceFile,
     SourcesPublic,
 )
 from core.errors import NotFound
-from core.records import audit, monitor, versions
+from core.records import audit, monitor, runs, utcnow, versions
+from core.records.repository import Records
+from core.settings import Settings
+from core.sources import load_sources
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 
@@ -34,7 +38,34 @@ def sources(_: AdminDep, engine: EngineDep) -> SourcesPublic:
         corpus_root=version.corpus_root,
         last_sync=version.updated_at,
         files=[SourceFile.model_validate(r) for r in sorted(rows.values(), key=lambda r: r.path)],
+        sources=live_sources(engine.settings, engine.records),
     )
+
+
+def live_sources(settings: Settings, records: Records) -> list[LiveSourcePublic]:
+    """The sources of sources.yaml with their last run and next due time."""
+    if settings.sources is None:
+        return []
+    specs = load_sources(settings.sources)
+    last = runs.last_runs(records)
+    due = runs.due_times(records, specs, utcnow())
+    out = []
+    for spec in specs:
+        run = last.get(spec.name)
+        out.append(
+            LiveSourcePublic(
+                name=spec.name,
+                type=spec.type,
+                schedule=spec.schedule,
+                last_run=runs.aware(run.started_at) if run else None,
+                status=run.status if run else "never",
+                items=run.items if run else 0,
+                failed=run.failed if run else 0,
+                error=run.error if run else "",
+                next_run=due[spec.name],
+            )
+        )
+    return out
 
 
 @router.post("/index/{version}/promote", response_model=LiveVersion)

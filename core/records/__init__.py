@@ -2,7 +2,7 @@
 
 Modules: ``audit`` (answers, feedback), ``cache`` (answer cache), ``review`` (review
 queue, approved answers), ``monitor`` (aggregates, drift, gaps, retention), ``versions``
-(live index, promote, rollback), ``backup`` (backup and restore).
+(live index, promote, rollback), ``runs`` (source sync runs), ``backup`` (backup and restore).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from core.records.rows import (
     IndexVersion,
     ManifestRow,
     ReviewItem,
+    SourceRun,
     utcnow,
 )
 
@@ -39,6 +40,7 @@ __all__ = [
     "ManifestSummary",
     "Records",
     "ReviewItem",
+    "SourceRun",
     "driver_url",
     "utcnow",
 ]
