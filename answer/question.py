@@ -44,7 +44,7 @@ KIND_VALUE = {
 PREFER = {
     **KIND_VALUE,
     "exclusion": re.compile(
-        r"\b(?:not(?! only)|no|never|cannot|exclud\w*|exclusions?|except\w*|limit\w*|restrict\w*|prohibit\w*)\b|n't\b",
+        r"\b(?:not(?! only| limited to)|no|never|cannot|exclud\w*|exclusions?|except\w*|limit(?!ed to\b)\w*|restrict\w*|prohibit\w*)\b|n't\b",
         re.I,
     ),
 }

@@ -8,7 +8,7 @@ from answer.assemble import display
 from answer.drafts import Draft
 from answer.extractive import ExtractiveAnswerer
 from answer.overlap import Overlap
-from answer.question import KIND_VALUE, analyse, named_documents, scope_names
+from answer.question import KIND_VALUE, PREFER, analyse, named_documents, scope_names
 from answer.spelling import spelled
 from answer.units import units
 from core.embed import FakeEmbedder
@@ -256,6 +256,9 @@ def test_an_exclusion_question_prefers_the_exclusion() -> None:
         ],
     )
     assert quoted[0] == "The wellness program does not cover food or supplements."
+    # "not only" and "not limited to" include; they exclude nothing.
+    assert not PREFER["exclusion"].search("It covers, but is not limited to, gyms")
+    assert not PREFER["exclusion"].search("It is not only for staff")
 
 
 def test_misspelt_words_take_the_passages_spelling() -> None:
