@@ -13,7 +13,7 @@ COPY ui ui
 COPY eval eval
 COPY cairn cairn
 RUN PYTHONPATH=/install/lib/python3.11/site-packages \
-    pip install --prefix=/install -c constraints.txt .
+    pip install --prefix=/install -c constraints.txt ".[connectors,queue]"
 
 FROM python:3.11-slim
 ENV HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 DO_NOT_TRACK=1 UNSTRUCTURED_DISABLE_NOTICE=1 \

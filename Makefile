@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install -q --upgrade pip
 	# CPU torch first: anything unpinned would pull several GB of CUDA wheels.
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -c constraints.txt -e ".[dev,connectors]"
+	$(BIN)/pip install -q -c constraints.txt -e ".[dev,connectors,queue]"
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -19,6 +19,7 @@ from rich.console import Console
 from cairn.eval_cmd import eval_app
 from cairn.monitor_cmd import monitor_app, purge
 from cairn.sources_cmd import scheduler, sources_app, sync
+from cairn.worker_cmd import worker
 from core.embed import Embedder, build_embedder
 from core.errors import CairnError
 from core.records import Records
@@ -36,6 +37,7 @@ app.command("purge")(purge)
 app.add_typer(sources_app, name="sources")
 app.command("sync")(sync)
 app.command("scheduler")(scheduler)
+app.command("worker")(worker)
 console = Console(stderr=True)
 
 

@@ -79,6 +79,36 @@ class IngestSettings(BaseModel):
     )
 
 
+class QueueSettings(BaseModel):
+    """Scale-out: ``cairn sync`` hands fetch + parse + embed to ``cairn worker`` processes."""
+
+    broker_url: str | None = Field(
+        None,
+        description="Celery broker, e.g. amqp://guest:guest@rabbitmq:5672// or "
+        "redis://redis:6379/1; unset = `cairn sync` does all the work in-process",
+    )
+    result_backend: str = Field(
+        "rpc://",
+        description="where workers send batch results back to `cairn sync` (rpc:// = "
+        "over the broker; a redis:// URL with a Redis broker)",
+    )
+    batch_items: int = Field(8, ge=1, le=1000, description="source items per queued task")
+    visibility_timeout_s: int = Field(
+        3600,
+        ge=60,
+        description="Redis broker: a task not acknowledged this long is handed to another "
+        "worker; keep it above the longest batch (RabbitMQ redelivers when a worker's "
+        "connection drops, and ignores this)",
+    )
+    max_retries: int = Field(
+        3, ge=0, le=20, description="retries of a batch that raised, with exponential backoff"
+    )
+    result_timeout_s: float = Field(
+        3600.0, gt=0, description="`cairn sync` gives up on a batch result after this long"
+    )
+    queue_name: str = Field("cairn.ingest", description="the Celery queue the batches go to")
+
+
 class AuthSettings(BaseModel):
     """API keys, the admin key and anonymous access."""
 
@@ -217,6 +247,7 @@ class Settings(BaseSettings):
     embedding: EmbeddingSettings = EmbeddingSettings()
     chunking: ChunkingSettings = ChunkingSettings()
     ingest: IngestSettings = IngestSettings()
+    queue: QueueSettings = QueueSettings()
     auth: AuthSettings = AuthSettings()
     answer: AnswerSettings = AnswerSettings()
     llm: LlmSettings = LlmSettings()

@@ -10,25 +10,33 @@ the run goes on. Unchanged items are neither fetched nor embedded.
 
 from __future__ import annotations
 
-import hashlib
-import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
-from core.errors import CairnError, IngestError
-from core.records import ManifestRow, utcnow
-from core.schema import DEFAULT_GROUP, doc_id_for
+from core.records import IndexVersion, ManifestRow
+from core.schema import Chunk
 from core.sources import SourceSpec
-from ingest.chunk import chunk_document
-from ingest.connectors import Connector, Item, selected, suffix_for
-from ingest.parse import parse, to_document
+from ingest.connectors import Connector, Item, selected
+from ingest.items import failed_row, failure_reason, parse_item
 from ingest.pipeline import SOURCE_MARK, Ingestor, Pending, _fingerprint
 from ingest.report import FileResult, IngestReport
-from ingest.sources import SourceFile
 
 
 def source_key(source: str, item_id: str) -> str:
     """The manifest key of a source's item."""
     return f"{SOURCE_MARK}{source}/{item_id}"
+
+
+@dataclass
+class ItemJob:
+    """A changed item to fetch, parse and chunk (in-process, or on a worker)."""
+
+    item: Item
+    key: str
+    fingerprint: str
+    groups: list[str] | None
+    old: ManifestRow | None
+    result: FileResult
 
 
 class SourceIngestor(Ingestor):
@@ -49,35 +57,45 @@ class SourceIngestor(Ingestor):
             if k.startswith(prefix)
         }
         self.progress.start(len(items))
-        batch: list[Pending] = []
-        seen: set[str] = set()
-        for item in items:
-            key = source_key(spec.name, item.id)
-            seen.add(key)
-            pending = self._prepare_item(spec, connector, item, key, manifest.get(key), report)
-            if pending is None:
-                self.progress.advance(files=1)
-                continue
-            batch.append(pending)
-            if sum(len(p.chunks) for p in batch) >= self.settings.ingest.batch_chunks:
-                self._store(row, batch, report)
-                batch = []
-        self._store(row, batch, report)
+        seen = self._ingest(spec, connector, items, row, manifest, report)
         self._remove_gone(row, manifest, seen, report)
         self._finish(row, report)
         _scope(report, prefix)
         tokens = {i.id: i.version for i in items if not i.error and i.version}
         return report, tokens
 
-    def _prepare_item(
+    def _ingest(
         self,
         spec: SourceSpec,
         connector: Connector,
-        item: Item,
-        key: str,
-        old: ManifestRow | None,
+        items: list[Item],
+        row: IndexVersion,
+        manifest: dict[str, ManifestRow],
         report: IngestReport,
-    ) -> Pending | None:
+    ) -> set[str]:
+        """Fetch, parse, embed and store the changed items; returns every listed key."""
+        batch: list[Pending] = []
+        seen: set[str] = set()
+        for item in items:
+            key = source_key(spec.name, item.id)
+            seen.add(key)
+            planned = self._plan(spec, item, key, manifest.get(key), report)
+            if isinstance(planned, ItemJob):
+                planned = self._run_job(connector, planned)
+            if planned is None:
+                self.progress.advance(files=1)
+                continue
+            batch.append(planned)
+            if sum(len(p.chunks) for p in batch) >= self.settings.ingest.batch_chunks:
+                self._store(row, batch, report)
+                batch = []
+        self._store(row, batch, report)
+        return seen
+
+    def _plan(
+        self, spec: SourceSpec, item: Item, key: str, old: ManifestRow | None, report: IngestReport
+    ) -> Pending | ItemJob | None:
+        """None when unchanged, a failed ``Pending`` when listed with an error, else a job."""
         result = FileResult(path=item.path, size=item.size or 0)
         report.files.append(result)
         groups = item.groups or (sorted(set(spec.groups)) if spec.groups else None)
@@ -87,74 +105,28 @@ class SourceIngestor(Ingestor):
         if old is not None and old.fingerprint == fingerprint and old.status != "failed":
             result.absorb(old, action="unchanged")
             return None
-        try:
-            row, chunks, warnings = self._parse_item(connector, item, key, fingerprint, groups)
-        except Exception as exc:  # noqa: BLE001 - any item failure is reported, not fatal
-            reason = str(exc) if isinstance(exc, CairnError) else f"{type(exc).__name__}: {exc}"
-            return self._failed_item(item, key, old, result, reason)
-        result.absorb(row, action="updated" if old else "added")
-        result.warnings = warnings
-        return Pending(row, chunks, result, old_ids=list(old.chunk_ids) if old else [])
+        return ItemJob(item, key, fingerprint, groups, old, result)
 
-    def _parse_item(
-        self,
-        connector: Connector,
-        item: Item,
-        key: str,
-        fingerprint: str,
-        groups: list[str] | None,
-    ) -> tuple[ManifestRow, list, list[str]]:  # type: ignore[type-arg]
-        fetched = connector.fetch(item)
-        data = fetched.data
-        limit = self.settings.ingest.max_file_mb
-        if len(data) > limit * 1024 * 1024:
-            raise IngestError(f"too large: {len(data) / 2**20:.1f} MB > {limit:g} MB limit")
-        suffix = suffix_for(item, fetched.media_type)
-        with tempfile.TemporaryDirectory(prefix="cairn-item-") as tmp:
-            path = Path(tmp) / f"item{suffix}"
-            if suffix in (".pdf", ".docx"):
-                path.write_bytes(data)
-            src = SourceFile(path, item.path, len(data), 0.0)
-            blocks, meta, warnings = parse(src, data, self.settings.ingest.languages)
-        if item.title and not meta.get("title"):
-            meta["title"] = item.title
-        doc_groups = meta.get("groups") or groups
-        doc = to_document(
-            src, blocks, meta, warnings, doc_groups or [DEFAULT_GROUP], doc_groups is None
-        ).model_copy(update={"key": key, "link": item.link})
-        doc_hash = hashlib.sha256(data).hexdigest()
-        modified = item.modified or utcnow()
-        text, chunks = chunk_document(doc, doc_hash, modified, utcnow(), self.settings.chunking)
-        row = ManifestRow(
-            path=key,
-            doc_id=doc_id_for(key),
-            doc_hash=doc_hash,
-            fingerprint=fingerprint,
-            status="ok" if chunks else "empty",
-            error=None if chunks else "no text found",
-            title=doc.title,
-            groups=doc.groups,
-            access_defaulted=doc.access_defaulted,
-            chunk_ids=[c.id for c in chunks],
-            size_bytes=len(data),
-            text=text,
-        )
-        return row, chunks, doc.warnings
+    def _run_job(self, connector: Connector, job: ItemJob) -> Pending:
+        try:
+            row, chunks, warnings = parse_item(
+                self.settings, connector, job.item, job.key, job.fingerprint, job.groups
+            )
+        except Exception as exc:  # noqa: BLE001 - any item failure is reported, not fatal
+            return self._failed_item(job.item, job.key, job.old, job.result, failure_reason(exc))
+        return self._parsed(job, row, chunks, warnings)
+
+    def _parsed(
+        self, job: ItemJob, row: ManifestRow, chunks: list[Chunk], warnings: list[str]
+    ) -> Pending:
+        job.result.absorb(row, action="updated" if job.old else "added")
+        job.result.warnings = warnings
+        return Pending(row, chunks, job.result, old_ids=list(job.old.chunk_ids) if job.old else [])
 
     def _failed_item(
         self, item: Item, key: str, old: ManifestRow | None, result: FileResult, reason: str
     ) -> Pending:
-        row = ManifestRow(
-            path=key,
-            doc_id=doc_id_for(key),
-            doc_hash="",
-            fingerprint="",
-            status="failed",
-            error=reason,
-            groups=[],
-            chunk_ids=[],
-            size_bytes=item.size or 0,
-        )
+        row = failed_row(item, key, reason)
         result.absorb(row, action="failed")
         return Pending(row, [], result, old_ids=list(old.chunk_ids) if old else [])
 

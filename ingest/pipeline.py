@@ -223,18 +223,18 @@ class Ingestor:
     def _embedder(self, texts: Sequence[str], row: IndexVersion) -> Embedder:
         if self.embedder is None:
             self.embedder = self.embedder_factory(texts)
-            if row.model_id == "(pending)":
-                self.records.update_version(
-                    row.version,
-                    model_id=self.embedder.model_id,
-                    backend=self.embedder.backend,
-                    dim=self.embedder.dim,
-                )
-                row.model_id, row.dim = self.embedder.model_id, self.embedder.dim
-            versions.check_compatible(row, self.embedder.model_id, self.embedder.dim)
-            if not self.store.has_collection(row.collection):
-                self.store.create_collection(row.collection, self.embedder.dim)
+            self._adopt_model(row, self.embedder.model_id, self.embedder.backend, self.embedder.dim)
         return self.embedder
+
+    def _adopt_model(self, row: IndexVersion, model_id: str, backend: str, dim: int) -> None:
+        """Record the embedding model on a new version (or check it matches the version's)
+        and create the version's collection on first use."""
+        if row.model_id == "(pending)":
+            self.records.update_version(row.version, model_id=model_id, backend=backend, dim=dim)
+            row.model_id, row.dim = model_id, dim
+        versions.check_compatible(row, model_id, dim)
+        if not self.store.has_collection(row.collection):
+            self.store.create_collection(row.collection, dim)
 
     def _check_space(self, chunks: int, collection: str) -> None:
         """Refuse to write a batch that could fill the index folder's disk.
@@ -266,6 +266,7 @@ class Ingestor:
         if not batch:
             return
         chunks = [c for p in batch for c in p.chunks]
+        points: list[StoredPoint] = []
         if chunks:
             self._check_space(len(chunks), version.collection)
             texts = [index_text(c) for c in chunks]
@@ -274,13 +275,26 @@ class Ingestor:
             points = [
                 StoredPoint(c.id, dense[i], sparse[i], c.payload()) for i, c in enumerate(chunks)
             ]
+        self._write(version, batch, points, report)
+
+    def _write(
+        self,
+        version: IndexVersion,
+        batch: list[Pending],
+        points: list[StoredPoint],
+        report: IngestReport,
+    ) -> None:
+        """Upsert a batch's points, drop its documents' stale chunks, then save its rows:
+        the manifest row is written last, so a run killed in between is finished by the
+        next one (chunk ids are deterministic)."""
+        if points:
             self.store.upsert(version.collection, points)
         for pending in batch:
             if pending.old_ids and self.store.has_collection(version.collection):
                 self.store.delete_doc(version.collection, pending.row.doc_id, pending.row.chunk_ids)
         self.records.save_rows(version.version, [p.row for p in batch], removed=[])
         report.changed = True
-        self.progress.advance(files=len(batch), chunks=len(chunks))
+        self.progress.advance(files=len(batch), chunks=len(points))
 
     def _remove_gone(
         self,

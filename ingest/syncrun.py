@@ -43,6 +43,23 @@ class SourceOutcome:
         return self.error is None
 
 
+def _ingestor(
+    settings: Settings,
+    records: Records,
+    store: VectorStore,
+    embedder_factory: EmbedderFactory,
+    progress: Progress | None,
+) -> SourceIngestor:
+    """In-process, or on the queue's workers when a broker is configured."""
+    if not settings.queue.broker_url:
+        return SourceIngestor(settings, records, store, embedder_factory, progress)
+    from ingest.queue import make_app
+    from ingest.queued import QueuedSourceIngestor
+
+    app = make_app(settings)
+    return QueuedSourceIngestor(settings, records, store, embedder_factory, progress, app)
+
+
 @contextmanager
 def source_lock(settings: Settings, name: str) -> Iterator[None]:
     """Exclusive per-source lock; SourceBusy when another sync holds it."""
@@ -75,7 +92,7 @@ def run_source(
         run = start_run(records, spec.name, trigger)
         try:
             connector = build_connector(spec, settings)
-            ingestor = SourceIngestor(settings, records, store, embedder_factory, progress)
+            ingestor = _ingestor(settings, records, store, embedder_factory, progress)
             report, tokens = ingestor.sync(spec, connector, last_tokens(records, spec.name))
         except CairnError as exc:
             finish_run(records, run.id, "failed", error=str(exc))

@@ -77,3 +77,17 @@ def test_dockerfile_is_multi_stage_non_root_and_offline() -> None:
     assert "HF_HUB_OFFLINE=1" in text and "torch==2.13.0" in text
     for package in ("core", "ingest", "api", "ui", "eval", "cairn"):
         assert f"COPY {package} {package}" in text
+
+
+def test_queue_services_use_the_broker_and_real_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    services = COMPOSE["services"]
+    assert "healthcheck" in services["rabbitmq"]
+    assert services["worker"]["command"][:2] == ["cairn", "worker"]
+    assert services["scheduler"]["command"] == ["cairn", "scheduler"]
+    for name in ("worker", "scheduler"):
+        assert services[name]["depends_on"]["rabbitmq"]["condition"] == "service_healthy"
+        for key, value in _env(name).items():
+            monkeypatch.setenv(key, value)
+        settings = Settings()
+        assert settings.queue.broker_url == "amqp://guest:guest@rabbitmq:5672//"
+        assert settings.qdrant.url == "http://qdrant:6333" and settings.sources is not None
