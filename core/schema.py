@@ -39,6 +39,7 @@ class Block(BaseModel):
     kind: str = "text"
     heading_level: int | None = None
     page: int | None = None
+    ocr_confidence: float | None = None  # mean word confidence (0-100) of OCR'd text
 
 
 class ParsedDocument(BaseModel):
@@ -74,6 +75,9 @@ class Chunk(BaseModel):
         default_factory=list,
         description="(offset in text, page) where a new page starts inside the chunk",
     )
+    ocr_confidence: float | None = Field(
+        None, description="lowest OCR confidence (0-100) of the text in the chunk; None: not OCR'd"
+    )
 
     def page_at(self, offset: int) -> int | None:
         """The page of a character offset inside ``text`` (a quote's page, not the chunk's)."""
@@ -94,6 +98,8 @@ class Chunk(BaseModel):
         data = self.model_dump(mode="json", exclude={"id"})
         data["span"] = list(self.span)
         data["page_breaks"] = [list(b) for b in self.page_breaks]
+        if self.ocr_confidence is None:
+            del data["ocr_confidence"]  # text-layer chunks keep the payload they always had
         return data
 
     @classmethod

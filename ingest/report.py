@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from core.records import ManifestRow, ManifestSummary
+from ingest.parsed import OcrPage
 
 
 @dataclass
@@ -21,6 +22,8 @@ class FileResult:
     reason: str | None = None
     groups: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    ocr: list[OcrPage] = field(default_factory=list)
+    parent: str | None = None  # the e-mail an attachment came with
 
     def absorb(self, row: ManifestRow, action: str) -> None:
         """Copy the outcome from a manifest row."""
