@@ -106,14 +106,10 @@ def _assemble(data: dict[str, list[Any]]) -> OcrText:
 
 
 def ocr_page(found: OcrText, page: int, cfg: IngestSettings, parsed: Parsed) -> None:
-    """Add one OCR'd page to ``parsed``: its blocks, its confidence, a warning when low."""
+    """Add one OCR'd page to ``parsed``: its blocks and its confidence (flagged when low,
+    which the data-quality report lists)."""
     low = found.words > 0 and found.confidence < cfg.ocr_min_confidence
     parsed.ocr.append(OcrPage(page=page, confidence=found.confidence, low=low))
-    if low:
-        parsed.warnings.append(
-            f"page {page}: OCR confidence {found.confidence:.0f}% is below "
-            f"{cfg.ocr_min_confidence:g}% (check the scan)"
-        )
     parsed.blocks += page_blocks(found.text, cfg.languages, page, found.confidence)
 
 

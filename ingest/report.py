@@ -9,6 +9,22 @@ from typing import Any
 from core.records import ManifestRow, ManifestSummary
 from ingest.parsed import OcrPage
 
+NO_RULES_AT_ALL = (
+    "no file has an access rule: all {n} are visible to everyone. Put an _access.yaml "
+    "holding `groups: [some-group]` in the corpus root or in a folder to restrict them "
+    "(docs/ingest.md, Access files and front matter)"
+)
+
+
+@dataclass
+class Finding:
+    """One data-quality finding: a name, every path (or path group) it concerns, and a
+    note that can stand for the whole list."""
+
+    name: str
+    items: list[str]
+    note: str | None = None
+
 
 @dataclass
 class FileResult:
@@ -81,9 +97,41 @@ class IngestReport:
                 self.no_access_rule.append(row.path)
         self.duplicates = [paths for paths in by_hash.values() if len(paths) > 1]
 
+    @property
+    def no_access_rule_anywhere(self) -> bool:
+        """True when not one indexed file has an access rule: one finding, not N paths."""
+        indexed = sum(1 for f in self.files if f.status in ("ok", "empty"))
+        return bool(self.no_access_rule) and len(self.no_access_rule) >= indexed
+
+    def findings(self) -> list[Finding]:
+        """The data-quality findings, each with every path it concerns."""
+        access = Finding("no access rule (defaulted to everyone)", list(self.no_access_rule))
+        if self.no_access_rule_anywhere:
+            access.note = NO_RULES_AT_ALL.format(n=len(self.no_access_rule))
+        return [
+            Finding("exact duplicates", [" = ".join(d) for d in self.duplicates]),
+            Finding("empty or near-empty", list(self.near_empty)),
+            access,
+            Finding(
+                "low OCR confidence (check the scan)",
+                [
+                    f"{f.path} p. {p.page} ({p.confidence:.0f}%)"
+                    for f in self.files
+                    for p in f.ocr
+                    if p.low
+                ],
+            ),
+            Finding("warnings", [f"{f.path}: {w}" for f in self.files for w in f.warnings]),
+            Finding("removed since last sync", list(self.removed)),
+        ]
+
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (``cairn ingest --json``)."""
+        """JSON-ready form (``cairn ingest --json``): every path of every finding."""
         data = asdict(self)
+        data["findings"] = {
+            f.name: {"count": len(f.items), "items": f.items, "note": f.note}
+            for f in self.findings()
+        }
         data["summary"] = {
             action: self.count(action)
             for action in ("added", "updated", "unchanged", "failed", "skipped")
