@@ -36,9 +36,7 @@ def converted(reader: Reader) -> Reader:
         target = TARGETS[src.suffix]
         new = convert(data, src.suffix, target, cfg)
         renamed = replace(src, rel=str(Path(src.rel).with_suffix(target)))
-        parsed = reader(renamed, new, cfg)
-        parsed.warnings.insert(0, f"converted from {src.suffix} to {target} by LibreOffice")
-        return parsed
+        return reader(renamed, new, cfg)
 
     return read
 

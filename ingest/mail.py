@@ -40,7 +40,7 @@ def read_eml(src: SourceFile, data: bytes, cfg: IngestSettings) -> Parsed:
         )
     try:
         msg = email.message_from_bytes(data, policy=policy.default)
-        body = msg.get_body(preferencelist=("plain", "html"))  # type: ignore[attr-defined]
+        body = msg.get_body(preferencelist=("plain", "html"))
         attachments = _attachments(msg, body)
     except RecursionError as exc:
         raise IngestError("e-mail MIME tree nested too deeply: not read") from exc

@@ -106,9 +106,9 @@ def _assemble(data: dict[str, list[Any]]) -> OcrText:
 
 
 def ocr_page(found: OcrText, page: int, cfg: IngestSettings, parsed: Parsed) -> None:
-    """Add one OCR'd page to ``parsed``: its blocks and its confidence (flagged when low,
-    which the data-quality report lists)."""
-    low = found.words > 0 and found.confidence < cfg.ocr_min_confidence
+    """Add one OCR'd page to ``parsed``: its blocks and its confidence, flagged for the
+    data-quality report when low or when nothing at all could be read."""
+    low = found.words == 0 or found.confidence < cfg.ocr_min_confidence
     parsed.ocr.append(OcrPage(page=page, confidence=found.confidence, low=low))
     parsed.blocks += page_blocks(found.text, cfg.languages, page, found.confidence)
 

@@ -106,7 +106,8 @@ def read_xlsx(src: SourceFile, data: bytes, cfg: IngestSettings) -> Parsed:
             parsed.blocks.append(
                 Block(text=sheet.title, kind="heading", heading_level=0, page=number)
             )
-            _sheet(parsed, f"sheet {sheet.title!r}", rows, sheet.max_row, number, cfg)
+            known = sheet.max_row - 1 if sheet.max_row else None  # from the sheet's header
+            _sheet(parsed, f"sheet {sheet.title!r}", rows, known, number, cfg)
     finally:
         book.close()
     parsed.meta["title"] = _clean(book.properties.title or "") or Path(src.rel).stem
@@ -124,7 +125,8 @@ def read_csv(src: SourceFile, data: bytes, cfg: IngestSettings) -> Parsed:
     parsed = Parsed(blocks=[], warnings=warnings, meta={"title": Path(src.rel).stem})
     rows = ([_clean(c) for c in row] for row in csv.reader(io.StringIO(text), dialect))
     try:
-        _sheet(parsed, "file", rows, text.count("\n") + 1, None, cfg)
+        lines = text.count("\n") + (not text.endswith("\n"))
+        _sheet(parsed, "file", rows, lines - 1, None, cfg)
     except csv.Error as exc:
         raise IngestError(f"unreadable CSV: {exc}") from exc
     return parsed
@@ -166,7 +168,8 @@ def _truncated(
     page: int | None,
     cfg: IngestSettings,
 ) -> None:
-    size = f"{known_rows:,} rows" if known_rows else f"more than {cfg.max_sheet_rows:,} rows"
+    exact = known_rows is not None and known_rows > cfg.max_sheet_rows  # the sheet's own count
+    size = f"{known_rows:,} rows" if exact else f"more than {cfg.max_sheet_rows:,} rows"
     columns = ", ".join(h for h in header if h)[:500]
     parsed.blocks.append(
         Block(

@@ -5,8 +5,6 @@ answer must hold the fact and cite the right file and page (slide, sheet, scanne
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from answer import build_engine
@@ -28,12 +26,22 @@ QUESTIONS = [
     ("What is the bike cage code?", "4471", "onboarding.pptx", 2),
     ("What is the nightly hotel cap in Reykjavik?", "240", "rates.xlsx", 2),
     ("Which laptop model do designers get?", "MacBook Pro 16", "laptops.csv", None),
-    ("When is the Lyon office closed for the floor renovation?", "16 to 20 March", "closure.eml", None),
+    (
+        "When is the Lyon office closed for the floor renovation?",
+        "16 to 20 March",
+        "closure.eml",
+        None,
+    ),
     ("On which floor is desk C-104?", "Floor: 3", "closure.eml/desks.csv", None),
 ]
 OCR_QUESTIONS = [
     ("What is the server room door code?", "5829", "notice.png", 1),
-    ("Must visitors be escorted in the lab?", "escorted in the lab at all times", "visitors.pdf", 2),
+    (
+        "Must visitors be escorted in the lab?",
+        "escorted in the lab at all times",
+        "visitors.pdf",
+        2,
+    ),
 ]
 
 
@@ -86,5 +94,7 @@ def test_the_attachment_is_its_own_document_linked_to_its_mail(zoo_engine) -> No
     attached = next(f for f in report.files if f.path == "closure.eml/desks.csv")
     assert attached.parent == "closure.eml" and attached.status == "ok"
     manifest = engine.records.manifest(report.version)
-    assert "attached to “Lyon office closed for the floor renovation”" in manifest[attached.path].title
+    assert (
+        "attached to “Lyon office closed for the floor renovation”" in manifest[attached.path].title
+    )
     assert "Attachments: desks.csv" in manifest["closure.eml"].text

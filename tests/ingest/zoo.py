@@ -24,7 +24,9 @@ def build_pptx(path: Path) -> Path:
     body.text = "The bike cage is in the basement of building C."
     body.add_paragraph().text = "Showers are next to the cage, open from 6:30 to 21:00."
     table = bikes.shapes.add_table(3, 2, Inches(1), Inches(4.5), Inches(6), Inches(1)).table
-    for r, (a, b) in enumerate([("Item", "Where"), ("Pump", "Locker 7"), ("Repair kit", "Desk C-104")]):
+    for r, (a, b) in enumerate(
+        [("Item", "Where"), ("Pump", "Locker 7"), ("Repair kit", "Desk C-104")]
+    ):
         table.cell(r, 0).text, table.cell(r, 1).text = a, b
     bikes.notes_slide.notes_text_frame.text = (
         "Tell new starters that the bike cage code is 4471 and changes every quarter."
