@@ -10,6 +10,7 @@ from pathlib import Path
 from tests.ingest import zoo
 
 MB = 1024 * 1024
+PADDED_PARTS = ("ppt/slides/slide", "xl/worksheets/sheet", "word/document")
 
 
 def encrypted_pdf(path: Path) -> Path:
@@ -36,15 +37,29 @@ def encrypted_office(path: Path, plain: Path) -> Path:
     return path
 
 
-def zip_bomb(path: Path, inflated_mb: int) -> Path:
-    """An Office-looking zip whose one sheet inflates to ``inflated_mb`` of zeros (about a
-    thousandth of that on disk)."""
-    chunk = b"\0" * MB
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
-            for _ in range(inflated_mb):
-                fh.write(chunk)
+def zip_bomb(path: Path, inflated_mb: int, base: Path | None = None) -> Path:
+    """A zip bomb dressed as an Office file: ``base`` (a real .docx/.xlsx/.pptx, or none)
+    with one slide or sheet padded by ``inflated_mb`` of blanks, about a thousandth of
+    that on disk; still valid XML, so a reader without a size check would inflate it."""
+    chunk = b" " * MB
+    source = zipfile.ZipFile(base) if base else None
+    names = source.namelist() if source else ["xl/worksheets/sheet1.xml"]
+    target = next(n for n in names if n.startswith(PADDED_PARTS))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for name in names:
+            data = source.read(name) if source else b"<worksheet>"
+            if name != target:
+                archive.writestr(name, data)
+                continue
+            cut = (
+                data.index(b">", data.index(b"<", data.index(b"?>") + 2 if b"?>" in data else 0))
+                + 1
+            )
+            with archive.open(name, "w", force_zip64=True) as fh:
+                fh.write(data[:cut])
+                for _ in range(inflated_mb):
+                    fh.write(chunk)
+                fh.write(data[cut:] if source else b"</worksheet>")
     return path
 
 

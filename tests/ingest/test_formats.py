@@ -131,22 +131,29 @@ def test_a_mail_with_ten_thousand_parts_is_refused_before_parsing(tmp_path: Path
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".pptx", ".docx"])
 def test_a_zip_bomb_dressed_as_an_office_file_is_refused(tmp_path: Path, suffix: str) -> None:
-    bomb = bad_files.zip_bomb(tmp_path / f"bomb{suffix}", inflated_mb=64)
-    with pytest.raises(IngestError, match=r"unpacks to 64 MB .* over the 16 MB limit"):
-        _parse(bomb, max_uncompressed_mb=16)
+    plain = _plain_office(tmp_path / f"plain{suffix}")
+    bomb = bad_files.zip_bomb(tmp_path / f"bomb{suffix}", 8, plain)
+    with pytest.raises(IngestError, match=r"unpacks to [89] MB .* over the 4 MB limit"):
+        _parse(bomb, max_uncompressed_mb=4)
+    assert _parse(bomb, max_uncompressed_mb=16).blocks  # a valid file under a higher limit
+
+
+def _plain_office(path: Path) -> Path:
+    if path.suffix == ".xlsx":
+        return zoo.build_xlsx(path)
+    if path.suffix == ".pptx":
+        return zoo.build_pptx(path)
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("The archive room is on the second floor.")
+    doc.save(str(path))
+    return path
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".docx", ".pptx"])
 def test_a_password_protected_office_file_is_refused(tmp_path: Path, suffix: str) -> None:
-    plain = tmp_path / f"plain{suffix}"
-    if suffix == ".xlsx":
-        zoo.build_xlsx(plain)
-    elif suffix == ".pptx":
-        zoo.build_pptx(plain)
-    else:
-        from docx import Document
-
-        Document().save(str(plain))
+    plain = _plain_office(tmp_path / f"plain{suffix}")
     locked = bad_files.encrypted_office(tmp_path / f"locked{suffix}", plain)
     with pytest.raises(IngestError, match="password-protected Office file"):
         _parse(locked)
