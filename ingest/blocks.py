@@ -65,10 +65,17 @@ def text_blocks(text: str, languages: list[str], page: int | None = None) -> lis
 
 
 def page_blocks(
-    raw: str, languages: list[str], page: int, ocr_confidence: float | None = None
+    raw: str,
+    languages: list[str],
+    page: int,
+    ocr_confidence: float | None = None,
+    unwrap: bool = True,
 ) -> list[Block]:
-    """The text of one page, unwrapped (see ``rejoin_lines``), as blocks on that page."""
-    found = text_blocks(rejoin_lines(HYPHEN_BREAK.sub(r"\1-", raw)), languages, page)
+    """The text of one page as blocks on that page: unwrapped (see ``rejoin_lines``), or
+    one block per line (a picture of a table: each line is a row)."""
+    text = HYPHEN_BREAK.sub(r"\1-", raw)
+    text = rejoin_lines(text) if unwrap else re.sub(r"\n+", "\n\n", text)
+    found = text_blocks(text, languages, page)
     for block in found:
         block.ocr_confidence = ocr_confidence
     return found

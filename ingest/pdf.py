@@ -2,7 +2,8 @@
 
 - A page with a text layer is read from it (wrapped lines and line-break hyphens joined
   back) and is never OCR'd itself. Pictures of text placed on it (a pricing table pasted
-  as an image) are read by OCR, and kept when they add words the page's text lacks.
+  as an image) are read by OCR, one block per line (a table's row stays whole), and kept
+  when they add words the page's text lacks (a logo repeating the title adds nothing).
 - A page with no text layer but an image (a scan) is rendered with pdfium and OCR'd:
   its text carries the page number and the OCR confidence.
 - Without tesseract, such pages are listed in the report as not read, with the reason.
@@ -76,7 +77,10 @@ def _text_page(
             continue  # a photo, a logo: tesseract's guesses are noise
         new = [w for w in WORD.findall(text.text) if w.lower() not in known]
         if len(new) >= MIN_NEW_WORDS:
-            parsed.blocks += page_blocks(text.text, cfg.languages, number, text.confidence)
+            lines = page_blocks(text.text, cfg.languages, number, text.confidence, unwrap=False)
+            for line in lines:  # a picture's lines are content, never the page's headings
+                line.kind, line.heading_level = "text", None
+            parsed.blocks += lines
 
 
 def _scanned_page(parsed: Parsed, number: int, pictures: _Pictures, cfg: IngestSettings) -> None:
