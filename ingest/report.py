@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from core.records import ManifestRow, ManifestSummary
+from core.records.quality import manifest_findings
 from ingest.parsed import OcrPage
 
 NO_RULES_AT_ALL = (
@@ -69,6 +69,7 @@ class IngestReport:
     duplicates: list[list[str]] = field(default_factory=list)
     near_empty: list[str] = field(default_factory=list)
     no_access_rule: list[str] = field(default_factory=list)
+    no_access_rule_anywhere: bool = False
 
     def count(self, action: str) -> int:
         """Files with this action in this run."""
@@ -87,21 +88,11 @@ class IngestReport:
     def finish(self, manifest: list[ManifestSummary], near_empty: list[str]) -> None:
         """Derive the corpus-wide data-quality findings from the final manifest (rows
         without their text) and the paths of near-empty documents."""
-        by_hash: dict[str, list[str]] = defaultdict(list)
+        found = manifest_findings(manifest)
         self.near_empty = list(near_empty)
-        for row in sorted(manifest):
-            if row.status not in ("ok", "empty"):
-                continue
-            by_hash[row.doc_hash].append(row.path)
-            if row.access_defaulted:
-                self.no_access_rule.append(row.path)
-        self.duplicates = [paths for paths in by_hash.values() if len(paths) > 1]
-
-    @property
-    def no_access_rule_anywhere(self) -> bool:
-        """True when not one indexed file has an access rule: one finding, not N paths."""
-        indexed = sum(1 for f in self.files if f.status in ("ok", "empty"))
-        return bool(self.no_access_rule) and len(self.no_access_rule) >= indexed
+        self.duplicates = found.duplicates
+        self.no_access_rule = found.no_access_rule
+        self.no_access_rule_anywhere = found.no_access_rule_anywhere
 
     def findings(self) -> list[Finding]:
         """The data-quality findings, each with every path it concerns."""

@@ -25,7 +25,9 @@ pytestmark = [
 ]
 
 
-def test_the_picture_of_the_cost_table_becomes_searchable(settings: Settings, tmp_path: Path) -> None:
+def test_the_picture_of_the_cost_table_becomes_searchable(
+    settings: Settings, tmp_path: Path
+) -> None:
     corpus = tmp_path / "contoso"
     corpus.mkdir()
     shutil.copy(PDF, corpus)
