@@ -11,6 +11,7 @@ the reason. Files attached to an e-mail become documents of their own, under
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,6 +51,11 @@ class Preparer:
     def __init__(self, settings: Settings, manifest: dict[str, ManifestRow]) -> None:
         self.settings = settings
         self.manifest = manifest
+        self.attached: dict[str, list[str]] = defaultdict(list)  # mail path → its attachments
+        for path in manifest:
+            cut = path.lower().find(".eml/")
+            if cut >= 0:
+                self.attached[path[: cut + 4]].append(path)
 
     def prepare(self, src: SourceFile, root: Path, report: IngestReport) -> list[Pending]:
         """The file's pending row(s): none when unchanged; its attachments after it."""
@@ -66,10 +72,11 @@ class Preparer:
         fingerprint = self._fingerprint(doc_hash, groups, src.suffix)
         if old is not None and old.fingerprint == fingerprint:
             result.absorb(old, action="unchanged")
-            for path, row in self.manifest.items():  # its attachments are unchanged too
-                if path.startswith(f"{src.rel}/"):
-                    report.files.append(FileResult(path, row.size_bytes, parent=src.rel))
-                    report.files[-1].absorb(row, action="unchanged")
+            for path in self.attached.get(src.rel, []):  # its attachments are unchanged too
+                row = self.manifest[path]
+                parent = path.rsplit("/", 1)[0]  # names never hold a "/"
+                report.files.append(FileResult(path, row.size_bytes, parent=parent))
+                report.files[-1].absorb(row, action="unchanged")
             return []
         limit = self.settings.ingest.max_file_mb
         if src.size > limit * 1024 * 1024:
