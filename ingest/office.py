@@ -61,8 +61,10 @@ def read_pptx(src: SourceFile, data: bytes, cfg: IngestSettings) -> Parsed:
 
 def _shapes(shapes: Iterable[Any]) -> Iterator[Any]:
     """Shapes in slide order, group shapes opened."""
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+
     for shape in shapes:
-        if getattr(shape, "shapes", None) is not None and shape.shape_type == 6:  # GROUP
+        if shape.shape_type == MSO_SHAPE_TYPE.GROUP:
             yield from _shapes(shape.shapes)
         else:
             yield shape

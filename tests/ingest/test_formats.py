@@ -42,6 +42,7 @@ def test_slides_are_pages_with_title_text_table_and_notes(tmp_path: Path) -> Non
     assert "• The bike cage is in the basement of building C." in slide2
     assert "Item: Repair kit; Where: Desk C-104" in slide2
     assert any(t.startswith("Speaker notes: ") and "4471" in t for t in slide2)
+    assert "The fire assembly point is the north car park." in _texts(parsed, page=3)  # a group
 
 
 def test_each_sheet_is_a_section_and_rows_keep_their_header(tmp_path: Path) -> None:

@@ -34,6 +34,9 @@ def build_pptx(path: Path) -> Path:
     last = deck.slides.add_slide(deck.slide_layouts[1])
     last.shapes.title.text = "Questions"
     last.placeholders[1].text = "Ask your onboarding buddy anything."
+    group = last.shapes.add_group_shape()
+    box = group.shapes.add_textbox(Inches(1), Inches(5), Inches(6), Inches(1))
+    box.text_frame.text = "The fire assembly point is the north car park."
     deck.save(str(path))
     return path
 
