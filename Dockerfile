@@ -18,7 +18,10 @@ RUN PYTHONPATH=/install/lib/python3.11/site-packages \
 FROM python:3.11-slim
 ENV HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 DO_NOT_TRACK=1 UNSTRUCTURED_DISABLE_NOTICE=1 \
     CAIRN_HOME=/var/lib/cairn PYTHONUNBUFFERED=1
+# tesseract reads scans (image-only PDF pages, images). LibreOffice, for legacy
+# .doc/.ppt/.xls, is left out (~400 MB): add libreoffice-{writer,calc,impress}-nogui here.
 RUN apt-get update && apt-get install -y --no-install-recommends libmagic1 \
+       tesseract-ocr tesseract-ocr-eng \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --create-home --home-dir /var/lib/cairn cairn
 COPY --from=build /install /usr/local

@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export DO_NOT_TRACK := 1
 RUN := .cairn/run
 
-.PHONY: install up down test lint unit bench browser clean samples
+.PHONY: install up down test lint unit bench browser ocr office clean samples
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-up: install
+up: install ocr
 	$(BIN)/cairn ingest samples/handbook
 	mkdir -p $(RUN)
 	CAIRN_AUTH__ANONYMOUS=true CAIRN_TABLES__MODEL=samples/tables/semantic.yaml $(BIN)/cairn serve --port 8000 > $(RUN)/api.log 2>&1 & echo $$! > $(RUN)/api.pid
@@ -40,7 +40,18 @@ lint: install
 browser:
 	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) || echo "chromium could not be installed (needs root): the browser test will be skipped"
 
-test: install lint browser
+# Debian tesseract for OCR of scanned PDF pages and images (English data; more languages:
+# apt-get install tesseract-ocr-deu … and CAIRN_INGEST__OCR_LANGUAGES). Without it, image
+# files and image-only pages are reported as not read, and the OCR tests are skipped.
+ocr:
+	command -v tesseract >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-eng) || echo "tesseract could not be installed (needs root and apt): OCR is skipped, and so are its tests"
+
+# Headless LibreOffice (no GUI) converts legacy .doc/.ppt/.xls before parsing. Optional
+# (~400 MB): without it those files are reported as unsupported, with that reason.
+office:
+	command -v soffice >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui) || echo "LibreOffice could not be installed (needs root and apt): legacy .doc/.ppt/.xls files are reported as unsupported, and their test is skipped"
+
+test: install lint browser ocr office
 	$(BIN)/pytest -q
 
 unit: install

@@ -58,6 +58,7 @@ class SourceFile(Public):
     status: str
     chunks: int = Field(validation_alias="chunk_count")
     groups: list[str]
+    access_defaulted: bool = Field(description="no access rule: visible to everyone by default")
     error: str | None
     size_bytes: int
     updated_at: datetime
@@ -77,15 +78,28 @@ class LiveSourcePublic(BaseModel):
     next_run: datetime | None
 
 
+class SourceFindings(BaseModel):
+    """The data-quality findings the manifest holds, every path of each."""
+
+    not_indexed: list[str] = Field(description="failed, skipped or empty files")
+    near_empty: list[str]
+    duplicates: list[list[str]] = Field(description="groups of files with identical bytes")
+    no_access_rule: list[str]
+    no_access_rule_anywhere: bool = Field(
+        description="true when no file has an access rule (add an _access.yaml)"
+    )
+
+
 class SourcesPublic(BaseModel):
-    """GET /admin/sources: the live version and its files, and the live sources
-    declared in sources.yaml (CAIRN_SOURCES) with their sync status."""
+    """GET /admin/sources: the live version, its files and data-quality findings, and the
+    live sources declared in sources.yaml (CAIRN_SOURCES) with their sync status."""
 
     version: int
     revision: int
     corpus_root: str
     last_sync: datetime
     files: list[SourceFile]
+    findings: SourceFindings
     sources: list[LiveSourcePublic] = Field(default_factory=list)
 
 

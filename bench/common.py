@@ -72,6 +72,13 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def children_peak_rss_mib() -> float:
+    """Peak resident memory of the largest finished child process in MiB (0: none)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 class RssSampler:
     """Samples /proc/self/status every 0.5 s: peak anonymous memory (heap, model weights)
     and peak file-backed resident pages (the vector engine's memory-mapped files, which

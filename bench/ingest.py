@@ -6,6 +6,7 @@ Each step runs in a fresh interpreter (bench/ingest_steps.py) so peak RSS is per
 Writes bench/results/ingest.json.
 
     .venv/bin/python -m bench.ingest [--synthetic 20000] [--questions 1000]
+    .venv/bin/python -m bench.ingest --corpus ../shared/data/sourcegraph-handbook
 """
 
 from __future__ import annotations
@@ -67,6 +68,31 @@ def rss_only(contexts: list[str], n: int) -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def real_corpus(folder: Path) -> None:
+    """Peak RSS of Cairn's ingest of a real folder (written to
+    bench/results/ingest_rss_<folder name>.json): the first run in a fresh home (the
+    one-time int8 quantization included, in its child process), a later full run (model
+    cached, fresh index), and a re-sync of the unchanged folder."""
+    work = Path(tempfile.mkdtemp(prefix="cairn-rss-"))
+    try:
+        home = work / "home"
+        print(f"{folder.name}: first run (quantizes the model) ...", flush=True)
+        first = run_child([STEPS, "cairn", str(folder), str(home), "auto"])
+        print(f"{folder.name}: re-sync of the unchanged folder ...", flush=True)
+        resync = run_child([STEPS, "cairn", str(folder), str(home), "auto"])
+        shutil.rmtree(home / "vectors")
+        (home / "records.db").unlink()
+        print(f"{folder.name}: later full run (model cached) ...", flush=True)
+        later = run_child([STEPS, "cairn", str(folder), str(home), "auto"])
+        name = re.sub(r"[^a-z0-9]+", "_", folder.name.lower())
+        payload = {"corpus": str(folder), "first_run": first, "later_run": later, "resync": resync}
+        path = save(f"ingest_rss_{name}", payload)
+        print(json.dumps(payload, indent=2))
+        print(f"wrote {path}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> None:
     """Run every step and write the JSON."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -77,7 +103,13 @@ def main() -> None:
     parser.add_argument(
         "--rss-only", type=int, default=0, help="only Cairn on N synthetic passages: peak RSS"
     )
+    parser.add_argument(
+        "--corpus", type=Path, default=None, help="only Cairn on this folder: peak RSS"
+    )
     args = parser.parse_args()
+    if args.corpus:
+        real_corpus(args.corpus.resolve())
+        return
     require_squad()
     contexts, answerable, _ = squad()
     if args.rss_only:

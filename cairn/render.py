@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -12,7 +13,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from ingest import IngestReport
+from ingest import Finding, IngestReport
 from ingest import Progress as ProgressSink
 
 
@@ -51,8 +52,12 @@ class RichProgress(ProgressSink):
         self._bar.update(self._task, advance=files, chunks=self._chunks, rate=rate)
 
 
+SHOWN = 5  # paths per finding in the terminal; --json and the admin UI list every one
+
+
 def print_report(console: Console, report: IngestReport) -> None:
-    """Summary counts, then every problem with its reason, then data-quality findings."""
+    """Summary counts, then the problems with their reasons, then data-quality findings:
+    a count per finding and its first few paths ("… and N more"); ``--json`` has all."""
     summary = report.to_dict()["summary"]
     console.print(
         f"[bold]index v{report.version}[/] ({report.collection}, revision {report.revision}): "
@@ -61,23 +66,30 @@ def print_report(console: Console, report: IngestReport) -> None:
     )
     if report.promoted:
         console.print(f"v{report.version} is now live (alias)")
-    if report.problems:
-        table = Table(title="Not indexed", title_justify="left")
+    problems = report.problems
+    if problems:
+        table = Table(title=f"Not indexed ({len(problems)})", title_justify="left")
         for column in ("file", "status", "reason"):
             table.add_column(column, overflow="fold")
-        for f in report.problems:
-            table.add_row(f.path, f.status, f.reason or "")
+        for f in problems[:SHOWN]:
+            table.add_row(escape(f.path), f.status, escape(f.reason or ""))
+        if len(problems) > SHOWN:
+            table.add_row(f"… and {len(problems) - SHOWN} more (--json lists all)", "", "")
         console.print(table)
     findings = Table(title="Data quality", title_justify="left", show_header=True)
     findings.add_column("finding")
+    findings.add_column("count", justify="right")
     findings.add_column("files", overflow="fold")
-    rows = [
-        ("exact duplicates", "; ".join(" = ".join(d) for d in report.duplicates)),
-        ("empty or near-empty", ", ".join(report.near_empty)),
-        ("no access rule (defaulted to everyone)", ", ".join(report.no_access_rule)),
-        ("warnings", "; ".join(f"{f.path}: {w}" for f in report.files for w in f.warnings)),
-        ("removed since last sync", ", ".join(report.removed)),
-    ]
-    for name, files in rows:
-        findings.add_row(name, files or "[dim]none[/]")
+    for finding in report.findings():
+        findings.add_row(finding.name, str(len(finding.items)), _first_few(finding))
     console.print(findings)
+
+
+def _first_few(finding: Finding) -> str:
+    if finding.note:
+        return escape(finding.note)
+    if not finding.items:
+        return "[dim]none[/]"
+    shown = escape("; ".join(finding.items[:SHOWN]))
+    more = len(finding.items) - SHOWN
+    return shown + (f" … and {more} more" if more > 0 else "")

@@ -24,6 +24,7 @@ __all__ = [
     "SourceBusy",
     "SourceUnavailable",
     "StoreError",
+    "Unsupported",
     "UpstreamError",
     "VersionNotFound",
 ]
@@ -39,6 +40,11 @@ class ConfigError(CairnError):
 
 class IngestError(CairnError):
     """A source could not be read, parsed or chunked (the message says why)."""
+
+
+class Unsupported(IngestError):
+    """A file Cairn cannot read here (its type, or a tool it needs is not installed): the
+    report lists it as skipped, with the reason."""
 
 
 class DiskFull(IngestError):

@@ -39,6 +39,7 @@ class Block(BaseModel):
     kind: str = "text"
     heading_level: int | None = None
     page: int | None = None
+    ocr_confidence: float | None = None  # mean word confidence (0-100) of OCR'd text
 
 
 class ParsedDocument(BaseModel):
@@ -81,6 +82,9 @@ class Chunk(BaseModel):
     link: str | None = Field(
         None, description="the document at its source (page URL, file at a commit), if any"
     )
+    ocr_confidence: float | None = Field(
+        None, description="lowest OCR confidence (0-100) of the text in the chunk; None: not OCR'd"
+    )
 
     def page_at(self, offset: int) -> int | None:
         """The page of a character offset inside ``text`` (a quote's page, not the chunk's)."""
@@ -106,6 +110,8 @@ class Chunk(BaseModel):
         data["page_breaks"] = [list(b) for b in self.page_breaks]
         if data.get("link") is None:
             data.pop("link", None)  # folder documents keep the payload they always had
+        if self.ocr_confidence is None:
+            del data["ocr_confidence"]  # text-layer chunks keep the payload they always had
         return data
 
     @classmethod

@@ -71,6 +71,49 @@ class IngestSettings(BaseModel):
         default_factory=lambda: ["eng"],
         description='ISO 639-3 codes for the parser heuristics; ["auto"] detects per document',
     )
+    ocr: bool = Field(
+        True,
+        description="read image files, image-only PDF pages and pictures of text placed on "
+        "PDF pages with tesseract (where it is installed); a page with a text layer is "
+        "never OCR'd itself",
+    )
+    ocr_languages: list[str] = Field(
+        default_factory=lambda: ["eng"],
+        description="tesseract language packs to read with (each needs its Debian package, "
+        "e.g. tesseract-ocr-deu for deu)",
+    )
+    ocr_command: str = Field(
+        "tesseract", description="the tesseract program (a name on PATH or a path)"
+    )
+    ocr_min_confidence: float = Field(
+        60.0, ge=0, le=100, description="OCR'd pages below this mean word confidence are flagged"
+    )
+    ocr_dpi: int = Field(300, ge=72, le=600, description="resolution scanned PDF pages are read at")
+    ocr_timeout_s: float = Field(120.0, gt=0, description="longest tesseract may take per image")
+    max_image_pixels: int = Field(
+        60_000_000,
+        ge=1,
+        description="larger images are refused before they are decoded (60 MP: an A4 page "
+        "at 600 dpi is 35 MP)",
+    )
+    max_uncompressed_mb: float = Field(
+        256.0,
+        gt=0,
+        description=".docx/.xlsx/.pptx files (zip containers) that would unpack to more than "
+        "this are refused before reading (zip bombs)",
+    )
+    max_sheet_rows: int = Field(
+        5000,
+        ge=1,
+        description="rows read per spreadsheet sheet or CSV file; a longer sheet is "
+        "truncated, summarised and flagged",
+    )
+    max_mime_parts: int = Field(
+        500, ge=1, description="e-mails with more MIME parts are refused before parsing"
+    )
+    convert_timeout_s: float = Field(
+        120.0, gt=0, description="longest LibreOffice may take to convert a .doc/.ppt/.xls"
+    )
     access: dict[str, list[str]] = Field(
         default_factory=dict,
         description="access groups by path prefix relative to the corpus root, e.g. "

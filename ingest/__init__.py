@@ -10,11 +10,12 @@ from __future__ import annotations
 from ingest.chunk import index_text
 from ingest.offline import configure_unstructured
 from ingest.pipeline import Ingestor, Progress
-from ingest.report import FileResult, IngestReport
+from ingest.report import FileResult, Finding, IngestReport
 from ingest.sync import sync_folder
 
 __all__ = [
     "FileResult",
+    "Finding",
     "IngestReport",
     "Ingestor",
     "Progress",

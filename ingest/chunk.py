@@ -125,6 +125,7 @@ def chunk_document(
                     span=(start, end),
                     page=_page_at(doc.blocks, spans, start),
                     page_breaks=_page_breaks(doc.blocks, spans, start, end),
+                    ocr_confidence=_ocr_confidence(doc.blocks, spans, start, end),
                     content_hash=chash,
                     doc_hash=doc_hash,
                     groups=doc.groups,
@@ -154,6 +155,18 @@ def _page_breaks(
             out.append((a - start, block.page))
             page = block.page
     return out
+
+
+def _ocr_confidence(
+    blocks: list[Block], spans: list[tuple[int, int]], start: int, end: int
+) -> float | None:
+    """The lowest OCR confidence of the blocks inside ``[start, end)`` (None: none OCR'd)."""
+    found = [
+        block.ocr_confidence
+        for block, (a, b) in zip(blocks, spans, strict=True)
+        if block.ocr_confidence is not None and a < end and b > start
+    ]
+    return min(found) if found else None
 
 
 def index_text(chunk: Chunk) -> str:

@@ -41,7 +41,8 @@ def parse_item(
         if suffix in (".pdf", ".docx"):
             path.write_bytes(data)
         src = SourceFile(path, item.path, len(data), 0.0)
-        blocks, meta, warnings = parse(src, data, settings.ingest.languages)
+        parsed = parse(src, data, settings.ingest)
+    blocks, meta, warnings = parsed.blocks, parsed.meta, parsed.warnings
     if item.title and not meta.get("title"):
         meta["title"] = item.title
     doc_groups = meta.get("groups") or groups

@@ -10,6 +10,7 @@ the run goes on. Unchanged items are neither fetched nor embedded.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +19,8 @@ from core.schema import Chunk
 from core.sources import SourceSpec
 from ingest.connectors import Connector, Item, selected
 from ingest.items import failed_row, failure_reason, parse_item
-from ingest.pipeline import SOURCE_MARK, Ingestor, Pending, _fingerprint
+from ingest.pipeline import SOURCE_MARK, Ingestor
+from ingest.prepare import PARSER_VERSION, Pending
 from ingest.report import FileResult, IngestReport
 
 
@@ -99,7 +101,7 @@ class SourceIngestor(Ingestor):
         result = FileResult(path=item.path, size=item.size or 0)
         report.files.append(result)
         groups = item.groups or (sorted(set(spec.groups)) if spec.groups else None)
-        fingerprint = _fingerprint(f"v:{item.version}", groups, self.settings)
+        fingerprint = _fingerprint(f"v:{item.version}", groups)
         if item.error:
             return self._failed_item(item, key, old, result, item.error)
         if old is not None and old.fingerprint == fingerprint and old.status != "failed":
@@ -141,3 +143,10 @@ def _scope(report: IngestReport, prefix: str) -> None:
     report.near_empty = mine(report.near_empty)
     report.no_access_rule = mine(report.no_access_rule)
     report.duplicates = [d for d in (mine(group) for group in report.duplicates) if len(d) > 1]
+
+
+def _fingerprint(token: str, groups: list[str] | None) -> str:
+    """What decides 'unchanged' for an item: its version token, its access groups and the
+    parser version."""
+    key = f"{token}|{sorted(groups) if groups else '-'}|{PARSER_VERSION}"
+    return hashlib.sha256(key.encode()).hexdigest()

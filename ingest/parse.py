@@ -1,152 +1,95 @@
-"""Parse a source file into Cairn blocks with `unstructured` (offline).
+"""Parse a source file into Cairn blocks, offline: one reader per file type.
 
-Markdown, text and HTML are decoded by us (so Latin-1 and binary files are handled
-explicitly) and handed to unstructured's partitioners. PDFs: pypdf extracts page text
-(unstructured's PDF path needs a hub-hosted layout model), line-break hyphens are
-rejoined, then each page is partitioned as text so every block keeps its page number.
+``READERS`` maps a file extension to its reader; a type not in it is skipped as
+unsupported. Markdown, text and HTML are decoded by us (so Latin-1 and binary files are
+handled explicitly) and handed to unstructured's partitioners; DOCX goes through
+unstructured too. PDFs (``ingest.pdf``), images (``ingest.ocr``), slides and spreadsheets
+(``ingest.office``), e-mail (``ingest.mail``) and legacy Office files (``ingest.legacy``)
+have their own modules.
 """
 
 from __future__ import annotations
 
-import re
+import io
 from pathlib import Path
 from typing import Any
 
-from core.errors import IngestError
 from core.schema import Block, ParsedDocument
+from core.settings import IngestSettings
+from ingest.blocks import elements_to_blocks, rejoin_lines, text_blocks
+from ingest.guards import check_office_zip
+from ingest.legacy import converted
+from ingest.mail import read_eml
+from ingest.ocr import IMAGE_SUFFIXES, read_image
+from ingest.office import read_csv, read_pptx, read_xlsx
 from ingest.offline import configure_unstructured
+from ingest.parsed import Parsed, Reader
+from ingest.pdf import read_pdf
 from ingest.sources import SourceFile, decode, split_front_matter
-from ingest.structure import BULLET, mark_field_runs, table_rows
+from ingest.structure import mark_field_runs
 
-LIST_MARK = re.compile(r"^(?:[•◦▪▸●○■\-*\u2013]|\d{1,2}[.)])\s")
-HYPHEN_BREAK = re.compile(r"(\w)- (?=\w)")
-SKIP_CATEGORIES = {"PageBreak", "Header", "Footer", "PageNumber", "Image"}
+__all__ = ["READERS", "Parsed", "parse", "rejoin_lines", "to_document"]
 
 
-def parse(
-    src: SourceFile, data: bytes, languages: list[str] | None = None
-) -> tuple[list[Block], dict[str, Any], list[str]]:
-    """Blocks, front-matter metadata and warnings for one file's bytes.
+def parse(src: SourceFile, data: bytes, cfg: IngestSettings | None = None) -> Parsed:
+    """Blocks, metadata, warnings (and attachments, OCR'd pages) of one file's bytes.
 
-    ``languages`` (ISO 639-3, or ``["auto"]``) feeds unstructured's text heuristics;
+    ``cfg.languages`` (ISO 639-3, or ``["auto"]``) feeds unstructured's text heuristics;
     naming it skips per-document language detection."""
-    langs = languages or ["eng"]
     configure_unstructured()
-    kind = src.suffix
-    if kind == ".pdf":
-        return _parse_pdf(src.path, langs)
-    if kind == ".docx":
-        from unstructured.partition.docx import partition_docx
+    return READERS[src.suffix](src, data, cfg or IngestSettings())
 
-        return _blocks(partition_docx(filename=str(src.path), languages=langs)), {}, []
+
+def _read_markdown(src: SourceFile, data: bytes, cfg: IngestSettings) -> Parsed:
+    from unstructured.partition.md import partition_md
+
     text, warnings = decode(data, src.rel)
-    meta: dict[str, Any] = {}
-    if kind in (".md", ".markdown"):
-        from unstructured.partition.md import partition_md
-
-        meta, text = split_front_matter(text, src.rel)
-        text = mark_field_runs(text)
-        elements = partition_md(text=text, languages=langs) if text.strip() else []
-    elif kind in (".html", ".htm"):
-        from unstructured.partition.html import partition_html
-
-        elements = partition_html(text=text, languages=langs) if text.strip() else []
-    else:
-        from unstructured.partition.text import partition_text
-
-        elements = partition_text(text=text, languages=langs) if text.strip() else []
-    return _blocks(elements), meta, warnings
+    meta, text = split_front_matter(text, src.rel)
+    text = mark_field_runs(text)
+    elements = partition_md(text=text, languages=cfg.languages) if text.strip() else []
+    return Parsed(elements_to_blocks(elements), meta, warnings)
 
 
-def _blocks(elements: list[Any], page: int | None = None) -> list[Block]:
-    out = []
-    for el in elements:
-        category = type(el).__name__
-        text = (el.text or "").strip()
-        if not text or category in SKIP_CATEGORIES:
-            continue
-        where = page if page is not None else getattr(el.metadata, "page_number", None)
-        if category == "Table":
-            out += _table_blocks(el, text, where)
-            continue
-        depth = getattr(el.metadata, "category_depth", None)
-        is_title = category == "Title"
-        if category == "ListItem":
-            text = BULLET + text
-        out.append(
-            Block(
-                text=text,
-                kind="heading" if is_title else category.lower(),
-                heading_level=(depth or 0) if is_title else None,
-                page=where,
-            )
-        )
-    return out
+def _read_html(src: SourceFile, data: bytes, cfg: IngestSettings) -> Parsed:
+    from unstructured.partition.html import partition_html
+
+    text, warnings = decode(data, src.rel)
+    elements = partition_html(text=text, languages=cfg.languages) if text.strip() else []
+    return Parsed(elements_to_blocks(elements), {}, warnings)
 
 
-def _table_blocks(el: Any, text: str, page: int | None) -> list[Block]:
-    """One block per row, each cell labelled with its column header (the flat text when
-    the table's structure is unknown)."""
-    structured = getattr(el.metadata, "text_as_html", None)
-    rows = table_rows(structured) if structured else []
-    return [Block(text=row, kind="tablerow", page=page) for row in rows] or [
-        Block(text=text, kind="table", page=page)
-    ]
+def _read_text(src: SourceFile, data: bytes, cfg: IngestSettings) -> Parsed:
+    text, warnings = decode(data, src.rel)
+    return Parsed(text_blocks(text, cfg.languages), {}, warnings)
 
 
-def _parse_pdf(path: Path, langs: list[str]) -> tuple[list[Block], dict[str, Any], list[str]]:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-    from unstructured.partition.text import partition_text
+def _read_docx(src: SourceFile, data: bytes, cfg: IngestSettings) -> Parsed:
+    check_office_zip(data, cfg)
+    from unstructured.partition.docx import partition_docx
 
-    try:
-        reader = PdfReader(str(path))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise IngestError("encrypted PDF (needs a password)")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, OSError) as exc:
-        raise IngestError(f"unreadable PDF: {exc}") from exc
-    blocks: list[Block] = []
-    warnings: list[str] = []
-    for number, raw in enumerate(pages, start=1):
-        text = rejoin_lines(HYPHEN_BREAK.sub(r"\1-", raw))
-        if len(text.strip()) < 40 and _has_images(reader.pages[number - 1]):
-            warnings.append(f"page {number}: image with little or no text (not read)")
-        if text.strip():
-            found = _blocks(partition_text(text=text, languages=langs), page=number)
-            for block in found:  # PDFs carry no heading depth: a leading heading is the title
-                if block.kind == "heading":
-                    block.heading_level = 0 if not blocks else 1
-                blocks.append(block)
-    meta = {"pages": len(pages)}
-    return blocks, meta, warnings
+    return Parsed(
+        elements_to_blocks(partition_docx(file=io.BytesIO(data), languages=cfg.languages))
+    )
 
 
-def _has_images(page: Any) -> bool:
-    try:
-        return bool(page.images)
-    except Exception:  # noqa: BLE001 - a broken image table is just "unknown"
-        return False
-
-
-def rejoin_lines(text: str) -> str:
-    """Undo PDF line wrapping: a line continues the previous one when that one was
-    wrapped (long, no closing punctuation) or when it starts in lower case; otherwise a
-    new paragraph starts (blank line), which lets headings stand alone. A line that opens
-    with a list mark (•, -, 1.) always starts a new paragraph: each item stays one."""
-    lines = [ln.strip() for ln in text.splitlines()]
-    width = max((len(ln) for ln in lines), default=0)
-    out: list[str] = []
-    for line in lines:
-        if not line:
-            continue
-        prev = out[-1] if out else ""
-        wrapped = len(prev) >= 0.7 * width and not prev.endswith((".", ":", "!", "?"))
-        if out and not LIST_MARK.match(line) and (wrapped or line[0].islower()):
-            out[-1] = f"{prev} {line}"
-        else:
-            out.append(line)
-    return "\n\n".join(out)
+READERS: dict[str, Reader] = {
+    ".md": _read_markdown,
+    ".markdown": _read_markdown,
+    ".txt": _read_text,
+    ".text": _read_text,
+    ".html": _read_html,
+    ".htm": _read_html,
+    ".pdf": read_pdf,
+    ".docx": _read_docx,
+    ".pptx": read_pptx,
+    ".xlsx": read_xlsx,
+    ".csv": read_csv,
+    ".eml": read_eml,
+    ".doc": converted(_read_docx),
+    ".ppt": converted(read_pptx),
+    ".xls": converted(read_xlsx),
+    **dict.fromkeys(IMAGE_SUFFIXES, read_image),
+}
 
 
 def to_document(

@@ -13,30 +13,19 @@ from __future__ import annotations
 import hashlib
 import shutil
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 from core.embed import Embedder
-from core.errors import CairnError, DiskFull, IngestError
-from core.records import IndexVersion, ManifestRow, Records, review, utcnow, versions
-from core.schema import DEFAULT_GROUP, Chunk, doc_id_for
+from core.errors import DiskFull
+from core.records import IndexVersion, ManifestRow, Records, review, versions
 from core.settings import Settings
 from core.sparse import Bm25Encoder
 from core.store import StoredPoint, VectorStore
-from ingest.chunk import chunk_document, index_text
-from ingest.parse import parse, to_document
-from ingest.report import FileResult, IngestReport
-from ingest.sources import (
-    SUPPORTED,
-    SourceFile,
-    configured_groups,
-    file_hash,
-    folder_groups,
-    walk,
-)
+from ingest.chunk import index_text
+from ingest.prepare import Pending, Preparer
+from ingest.report import IngestReport
+from ingest.sources import walk
 
-PARSER_VERSION = "4"  # 2: table rows, bullets, field runs; 3: PDF list items; 4: page breaks
 MB = 1024 * 1024
 # Disk one chunk takes in the embedded engine (vector, sparse vector, payload, payload
 # indexes, WAL, optimizer segments): ~35 KB measured on a 1,600-chunk corpus; rounded up.
@@ -55,16 +44,6 @@ class Progress:
 
     def advance(self, files: int = 0, chunks: int = 0) -> None:
         """Called as files are handled and chunks stored."""
-
-
-@dataclass
-class Pending:
-    """A parsed file waiting for its chunks to be embedded and stored."""
-
-    row: ManifestRow
-    chunks: list[Chunk]
-    result: FileResult
-    old_ids: list[str] = field(default_factory=list)
 
 
 class Ingestor:
@@ -99,20 +78,19 @@ class Ingestor:
             if not key.startswith(SOURCE_MARK)
         }
         self.progress.start(len(files))
+        preparer = Preparer(self.settings, manifest)
         batch: list[Pending] = []
-        seen: set[str] = set()
         for src in files:
-            seen.add(src.rel)
-            pending = self._prepare(src, root, manifest.get(src.rel), report)
-            if pending is not None:
-                batch.append(pending)
+            pending = preparer.prepare(src, root, report)
+            if pending:
+                batch += pending
                 if sum(len(p.chunks) for p in batch) >= self.settings.ingest.batch_chunks:
                     self._store(row, batch, report)
                     batch = []
             else:
                 self.progress.advance(files=1)
         self._store(row, batch, report)
-        self._remove_gone(row, manifest, seen, report)
+        self._remove_gone(row, manifest, {f.path for f in report.files}, report)
         self._finish(row, report)
         return report
 
@@ -134,90 +112,6 @@ class Ingestor:
             corpus_root=str(root),
         )
         return row
-
-    def _prepare(
-        self, src: SourceFile, root: Path, old: ManifestRow | None, report: IngestReport
-    ) -> Pending | None:
-        result = FileResult(path=src.rel, size=src.size)
-        report.files.append(result)
-        try:
-            groups = folder_groups(src.path, root) or configured_groups(
-                src.rel, self.settings.ingest.access
-            )
-            doc_hash = file_hash(src.path)
-        except CairnError as exc:
-            groups, doc_hash = None, ""
-            return self._failed(src, old, result, str(exc))
-        fingerprint = _fingerprint(doc_hash, groups, self.settings)
-        if old is not None and old.fingerprint == fingerprint:
-            result.absorb(old, action="unchanged")
-            return None
-        if src.suffix not in SUPPORTED:
-            reason = f"unsupported file type {src.suffix or '(none)'}"
-            return self._failed(src, old, result, reason, fingerprint, doc_hash, "skipped")
-        try:
-            row, chunks, doc_warnings = self._parse(src, doc_hash, fingerprint, groups)
-        except Exception as exc:  # noqa: BLE001 - any parser failure is reported, not fatal
-            reason = str(exc) if isinstance(exc, CairnError) else f"{type(exc).__name__}: {exc}"
-            return self._failed(src, old, result, reason, fingerprint, doc_hash)
-        result.absorb(row, action="updated" if old else "added")
-        result.warnings = doc_warnings
-        return Pending(row, chunks, result, old_ids=list(old.chunk_ids) if old else [])
-
-    def _parse(
-        self, src: SourceFile, doc_hash: str, fingerprint: str, groups: list[str] | None
-    ) -> tuple[ManifestRow, list[Chunk], list[str]]:
-        limit = self.settings.ingest.max_file_mb
-        if src.size > limit * 1024 * 1024:
-            raise IngestError(f"too large: {src.size / 2**20:.1f} MB > {limit:g} MB limit")
-        data = b"" if src.suffix in (".pdf", ".docx") else src.path.read_bytes()
-        blocks, meta, warnings = parse(src, data, self.settings.ingest.languages)
-        doc_groups = meta.get("groups") or groups
-        doc = to_document(
-            src, blocks, meta, warnings, doc_groups or [DEFAULT_GROUP], doc_groups is None
-        )
-        modified = datetime.fromtimestamp(src.mtime, UTC)
-        text, chunks = chunk_document(doc, doc_hash, modified, utcnow(), self.settings.chunking)
-        status = "ok" if chunks else "empty"
-        row = ManifestRow(
-            path=src.rel,
-            doc_id=doc_id_for(src.rel),
-            doc_hash=doc_hash,
-            fingerprint=fingerprint,
-            status=status,
-            error=None if chunks else "no text found",
-            title=doc.title,
-            groups=doc.groups,
-            access_defaulted=doc.access_defaulted,
-            chunk_ids=[c.id for c in chunks],
-            size_bytes=src.size,
-            text=text,
-        )
-        return row, chunks, doc.warnings
-
-    def _failed(
-        self,
-        src: SourceFile,
-        old: ManifestRow | None,
-        result: FileResult,
-        reason: str,
-        fingerprint: str = "",
-        doc_hash: str = "",
-        status: str = "failed",
-    ) -> Pending:
-        row = ManifestRow(
-            path=src.rel,
-            doc_id=doc_id_for(src.rel),
-            doc_hash=doc_hash,
-            fingerprint=fingerprint,
-            status=status,
-            error=reason,
-            groups=[],
-            chunk_ids=[],
-            size_bytes=src.size,
-        )
-        result.absorb(row, action=status)
-        return Pending(row, [], result, old_ids=list(old.chunk_ids) if old else [])
 
     # -- embedding and storing -------------------------------------------------------------
     def _embedder(self, texts: Sequence[str], row: IndexVersion) -> Embedder:
@@ -294,7 +188,8 @@ class Ingestor:
                 self.store.delete_doc(version.collection, pending.row.doc_id, pending.row.chunk_ids)
         self.records.save_rows(version.version, [p.row for p in batch], removed=[])
         report.changed = True
-        self.progress.advance(files=len(batch), chunks=len(points))
+        files = sum(1 for p in batch if p.result.parent is None)  # attachments ride along
+        self.progress.advance(files=files, chunks=len(points))
 
     def _remove_gone(
         self,
@@ -349,12 +244,6 @@ def _allocated(folder: Path) -> int:
     if not folder.exists():
         return 0
     return sum(p.stat().st_blocks * 512 for p in folder.rglob("*") if p.is_file())
-
-
-def _fingerprint(doc_hash: str, groups: list[str] | None, settings: Settings) -> str:
-    """What decides 'unchanged': file bytes, folder access rule, parser version."""
-    key = f"{doc_hash}|{sorted(groups) if groups else '-'}|{PARSER_VERSION}"
-    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def _embed_unique(embedder: Embedder, texts: list[str]) -> list[list[float]]:

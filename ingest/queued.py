@@ -19,7 +19,8 @@ from core.sources import SourceSpec
 from core.store import StoredPoint, VectorStore
 from ingest.connectors import Connector, Item
 from ingest.live import ItemJob, SourceIngestor, source_key
-from ingest.pipeline import EmbedderFactory, Pending, Progress
+from ingest.pipeline import EmbedderFactory, Progress
+from ingest.prepare import Pending
 from ingest.queue import BATCH_TASK, item_payload
 from ingest.report import IngestReport
 

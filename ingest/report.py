@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from core.records import ManifestRow, ManifestSummary
+from core.records.quality import manifest_findings
+from ingest.parsed import OcrPage
+
+NO_RULES_AT_ALL = (
+    "no file has an access rule: all {n} are visible to everyone. Put an _access.yaml "
+    "holding `groups: [some-group]` in the corpus root or in a folder to restrict them "
+    "(docs/ingest.md, Access files and front matter)"
+)
+
+
+@dataclass
+class Finding:
+    """One data-quality finding: a name, every path (or path group) it concerns, and a
+    note that can stand for the whole list."""
+
+    name: str
+    items: list[str]
+    note: str | None = None
 
 
 @dataclass
@@ -21,6 +38,8 @@ class FileResult:
     reason: str | None = None
     groups: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    ocr: list[OcrPage] = field(default_factory=list)
+    parent: str | None = None  # the e-mail an attachment came with
 
     def absorb(self, row: ManifestRow, action: str) -> None:
         """Copy the outcome from a manifest row."""
@@ -50,6 +69,7 @@ class IngestReport:
     duplicates: list[list[str]] = field(default_factory=list)
     near_empty: list[str] = field(default_factory=list)
     no_access_rule: list[str] = field(default_factory=list)
+    no_access_rule_anywhere: bool = False
 
     def count(self, action: str) -> int:
         """Files with this action in this run."""
@@ -68,19 +88,41 @@ class IngestReport:
     def finish(self, manifest: list[ManifestSummary], near_empty: list[str]) -> None:
         """Derive the corpus-wide data-quality findings from the final manifest (rows
         without their text) and the paths of near-empty documents."""
-        by_hash: dict[str, list[str]] = defaultdict(list)
+        found = manifest_findings(manifest)
         self.near_empty = list(near_empty)
-        for row in sorted(manifest):
-            if row.status not in ("ok", "empty"):
-                continue
-            by_hash[row.doc_hash].append(row.path)
-            if row.access_defaulted:
-                self.no_access_rule.append(row.path)
-        self.duplicates = [paths for paths in by_hash.values() if len(paths) > 1]
+        self.duplicates = found.duplicates
+        self.no_access_rule = found.no_access_rule
+        self.no_access_rule_anywhere = found.no_access_rule_anywhere
+
+    def findings(self) -> list[Finding]:
+        """The data-quality findings, each with every path it concerns."""
+        access = Finding("no access rule (defaulted to everyone)", list(self.no_access_rule))
+        if self.no_access_rule_anywhere:
+            access.note = NO_RULES_AT_ALL.format(n=len(self.no_access_rule))
+        return [
+            Finding("exact duplicates", [" = ".join(d) for d in self.duplicates]),
+            Finding("empty or near-empty", list(self.near_empty)),
+            access,
+            Finding(
+                "low OCR confidence (check the scan)",
+                [
+                    f"{f.path} p. {p.page} ({p.confidence:.0f}%)"
+                    for f in self.files
+                    for p in f.ocr
+                    if p.low
+                ],
+            ),
+            Finding("warnings", [f"{f.path}: {w}" for f in self.files for w in f.warnings]),
+            Finding("removed since last sync", list(self.removed)),
+        ]
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (``cairn ingest --json``)."""
+        """JSON-ready form (``cairn ingest --json``): every path of every finding."""
         data = asdict(self)
+        data["findings"] = {
+            f.name: {"count": len(f.items), "items": f.items, "note": f.note}
+            for f in self.findings()
+        }
         data["summary"] = {
             action: self.count(action)
             for action in ("added", "updated", "unchanged", "failed", "skipped")

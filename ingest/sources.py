@@ -12,7 +12,6 @@ import yaml
 from core.errors import IngestError
 from core.schema import DEFAULT_GROUP
 
-SUPPORTED = {".md", ".markdown", ".txt", ".text", ".html", ".htm", ".pdf", ".docx"}
 ACCESS_FILE = "_access.yaml"
 
 

@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 
 from core.text import BULLET
 
-__all__ = ["BULLET", "mark_field_runs", "table_rows"]
+__all__ = ["BULLET", "labelled_row", "mark_field_runs", "table_rows"]
 
 FIELD_LINE = re.compile(r"^[ \t]*(?![-*+>#|]|\d+\.)[A-Za-z][\w /&()'.-]{0,40}:[ \t]+\S")
 MAX_ROW_CHARS = 1500
@@ -61,16 +61,17 @@ def table_rows(html_table: str) -> list[str]:
     if not rows:
         return []
     header, body = (rows[0], rows[1:]) if len(rows) > 1 else ([], rows)
-    out = []
-    for row in body:
-        if header and len(header) == len(row):
-            cells = [f"{h}: {c}" if h else c for h, c in zip(header, row, strict=True) if c]
-        else:
-            cells = [c for c in row if c]
-        line = "; ".join(cells)
-        if line:
-            out.append(line[:MAX_ROW_CHARS])
-    return out
+    return [line for line in (labelled_row(header, row) for row in body) if line]
+
+
+def labelled_row(header: list[str], row: list[str]) -> str:
+    """ "Header: cell; Header: cell" — every non-empty cell with its column header (bare
+    cells when the row does not line up with the header), capped at MAX_ROW_CHARS."""
+    if header and len(header) == len(row):
+        cells = [f"{h}: {c}" if h else c for h, c in zip(header, row, strict=True) if c]
+    else:
+        cells = [c for c in row if c]
+    return "; ".join(cells)[:MAX_ROW_CHARS]
 
 
 def mark_field_runs(markdown: str) -> str:

@@ -75,6 +75,7 @@ def test_dockerfile_is_multi_stage_non_root_and_offline() -> None:
     assert len(re.findall(r"^FROM ", text, re.M)) >= 2
     assert re.search(r"^USER cairn$", text, re.M) and "HEALTHCHECK" in text
     assert "HF_HUB_OFFLINE=1" in text and "torch==2.13.0" in text
+    assert "tesseract-ocr tesseract-ocr-eng" in text  # OCR of scans works in the image
     for package in ("core", "ingest", "api", "ui", "eval", "cairn"):
         assert f"COPY {package} {package}" in text
 

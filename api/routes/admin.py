@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -16,10 +17,12 @@ from api.responses import (
     LiveVersion,
     MonitorReport,
     SourceFile,
+    SourceFindings,
     SourcesPublic,
 )
 from core.errors import NotFound
 from core.records import audit, monitor, runs, utcnow, versions
+from core.records.quality import manifest_findings
 from core.records.repository import Records
 from core.settings import Settings
 from core.sources import load_sources
@@ -29,15 +32,19 @@ router = APIRouter(prefix="/admin", tags=["admin"])
 
 @router.get("/sources", response_model=SourcesPublic)
 def sources(_: AdminDep, engine: EngineDep) -> SourcesPublic:
-    """Every file of the live index version with its status, chunks and failure reason."""
+    """Every file of the live index version with its status, chunks and failure reason,
+    and the data-quality findings of the manifest (every path)."""
     version = engine.ask.live()
     rows = engine.records.manifest(version.version, with_text=False)
+    found = manifest_findings(engine.records.manifest_summary(version.version))
+    near_empty = engine.records.near_empty(version.version, engine.settings.ingest.min_chars)
     return SourcesPublic(
         version=version.version,
         revision=version.revision,
         corpus_root=version.corpus_root,
         last_sync=version.updated_at,
         files=[SourceFile.model_validate(r) for r in sorted(rows.values(), key=lambda r: r.path)],
+        findings=SourceFindings(near_empty=near_empty, **asdict(found)),
         sources=live_sources(engine.settings, engine.records),
     )
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.api.conftest import Api, prepare, running_api, torch_embedder
+from tests.conftest import make_settings
 from tests.ingest.helpers import run_ingest
 
 pytestmark = pytest.mark.integration
@@ -64,3 +65,27 @@ def test_monitor_and_latest_eval_endpoints(api: Api, tmp_path: Path) -> None:
     assert mon["top_unanswered"][0]["question"] == "What is the boiling point of mercury?"
     assert latest.status_code == 404 and "cairn eval" in latest.json()["detail"]
     assert "cairn_knowledge_gaps_total 1.0" in metrics
+
+
+def test_sources_list_every_data_quality_finding(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n in range(7):
+        (corpus / f"page-{n}.md").write_text(
+            f"# Page {n}\n\nThe parking rule number {n} applies.\n"
+        )
+    (corpus / "copy.md").write_text((corpus / "page-0.md").read_text())
+    (corpus / "stub.md").write_text("# Stub\n")
+    (corpus / "tool.exe").write_bytes(b"MZ")
+    settings = make_settings(
+        tmp_path / "home", auth={"admin_key": Api.admin_key}, embedding={"backend": "torch"}
+    )  # type: ignore[arg-type]
+    run_ingest(settings, corpus, embedder=torch_embedder())[2].close()
+    with running_api(settings) as api, api.client(api.admin_key) as http:
+        status = http.get("/admin/sources").json()
+    found = status["findings"]
+    indexed = [f"page-{n}.md" for n in range(7)] + ["copy.md", "stub.md"]
+    assert found["no_access_rule_anywhere"] and sorted(found["no_access_rule"]) == sorted(indexed)
+    assert found["duplicates"] == [["copy.md", "page-0.md"]]
+    assert found["near_empty"] == ["stub.md"] and found["not_indexed"] == ["tool.exe"]
+    assert all(f["access_defaulted"] for f in status["files"] if f["path"] != "tool.exe")

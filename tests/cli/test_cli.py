@@ -61,3 +61,22 @@ def test_embedder_mismatch_is_a_clear_error(tmp_path: Path, corpus: Path) -> Non
     assert run.returncode == 1
     assert "fake-hash-embedder" in run.stderr and "all-MiniLM-L6-v2" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_the_human_report_counts_findings_and_shows_the_first_few(tmp_path: Path) -> None:
+    root = tmp_path / "docs"
+    root.mkdir()
+    for n in range(30):
+        (root / f"page-{n:02}.md").write_text(f"# Page {n}\n\nParking rule {n} is in force.\n")
+    for n in range(8):
+        (root / f"tool-{n}.exe").write_bytes(b"MZ")
+    run = cairn(tmp_path / "home", "ingest", str(root))
+    assert run.returncode == 0, run.stderr
+    out = run.stderr
+    assert "no file has an access rule: all 30 are visible to everyone" in out
+    assert "_access.yaml" in out and "page-17.md" not in out  # one line, not 30 paths
+    assert "Not indexed (8)" in out and "tool-4.exe" in out and "tool-5.exe" not in out
+    assert "… and 3 more (--json lists all)" in out
+    data = json.loads(cairn(tmp_path / "home2", "ingest", str(root), "--json").stdout)
+    access = data["findings"]["no access rule (defaulted to everyone)"]
+    assert access["count"] == 30 and len(access["items"]) == 30 and "_access.yaml" in access["note"]

@@ -34,14 +34,15 @@ def _src(rel: str, root: Path = SAMPLES) -> SourceFile:
 )
 def test_each_format_parses_to_blocks(rel: str, needle: str, heading: str) -> None:
     src = _src(rel)
-    blocks, _, _ = parse(src, src.path.read_bytes())
+    blocks = parse(src, src.path.read_bytes()).blocks
     assert any(needle in b.text for b in blocks)
     assert any(b.kind == "heading" and b.text == heading for b in blocks)
 
 
 def test_pdf_blocks_keep_page_numbers() -> None:
     src = _src("policies/code-of-conduct.pdf")
-    blocks, meta, _ = parse(src, b"")
+    parsed = parse(src, src.path.read_bytes())
+    blocks, meta = parsed.blocks, parsed.meta
     assert meta["pages"] == 2
     export = next(b for b in blocks if "dual-use" in b.text)
     assert export.page == 2

@@ -35,7 +35,7 @@ other: value
 def _parse(tmp_path: Path, name: str, text: str) -> list[tuple[str, str]]:
     path = tmp_path / name
     path.write_text(text)
-    blocks, _, _ = parse(SourceFile(path, name, path.stat().st_size, 0.0), path.read_bytes())
+    blocks = parse(SourceFile(path, name, path.stat().st_size, 0.0), path.read_bytes()).blocks
     return [(b.kind, b.text) for b in blocks]
 
 

@@ -58,6 +58,10 @@ def test_admin_page_only_for_admin(monkeypatch: pytest.MonkeyPatch, api_url: str
     assert not admin.exception
     assert any(t.label == "Sources" for t in admin.tabs)
     assert any(m.label == "Files" for m in admin.metric)
+    assert any(h.value == "Data quality" for h in admin.subheader)
+    assert any(
+        e.label.startswith("No access rule (defaulted to everyone): ") for e in admin.expander
+    )
 
 
 def test_lookup_empty_query_warns(monkeypatch: pytest.MonkeyPatch, api_url: str) -> None:

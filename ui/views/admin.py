@@ -2,11 +2,36 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 import streamlit.components.v1 as components
 
 from ui.client import ApiError
 from ui.session import client
+
+
+def data_quality(findings: dict[str, Any]) -> None:
+    """Each finding with its count and, unfolded, every path."""
+    st.subheader("Data quality")
+    if findings["no_access_rule_anywhere"]:
+        st.info(
+            f"No file has an access rule: all {len(findings['no_access_rule'])} are visible "
+            "to everyone. Put an `_access.yaml` holding `groups: [some-group]` in the corpus "
+            "root or a folder to restrict them."
+        )
+    shown = [
+        ("Exact duplicates", [" = ".join(group) for group in findings["duplicates"]]),
+        ("Empty or near-empty", findings["near_empty"]),
+        ("No access rule (defaulted to everyone)", findings["no_access_rule"]),
+    ]
+    for name, paths in shown:
+        with st.expander(f"{name}: {len(paths)}", expanded=False):
+            if paths:
+                st.dataframe([{"file": p} for p in paths], hide_index=True)
+            else:
+                st.caption("none")
+
 
 st.title("Admin")
 api = client()
@@ -33,6 +58,8 @@ with sources_tab:
             st.dataframe(
                 [{k: f[k] for k in ("path", "status", "error")} for f in failed], hide_index=True
             )
+        data_quality(status["findings"])
+        st.subheader("Files")
         st.dataframe(files, hide_index=True, use_container_width=True)
 
 with index_tab:

@@ -1,0 +1,101 @@
+"""Shared by every reader: unstructured elements → Cairn blocks, and page text → blocks.
+
+``elements_to_blocks`` is the one place unstructured's element types are converted to
+Cairn's ``Block``; ``page_blocks`` turns the text of one page (a PDF text layer, an OCR
+result) into blocks that keep their page number.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from core.schema import Block
+from ingest.structure import BULLET, table_rows
+
+LIST_MARK = re.compile(r"^(?:[•◦▪▸●○■\-*\u2013]|\d{1,2}[.)])\s")
+HYPHEN_BREAK = re.compile(r"(\w)- (?=\w)")
+SKIP_CATEGORIES = {"PageBreak", "Header", "Footer", "PageNumber", "Image"}
+
+
+def elements_to_blocks(elements: list[Any], page: int | None = None) -> list[Block]:
+    """Blocks of unstructured elements; ``page`` overrides the elements' own page."""
+    out = []
+    for el in elements:
+        category = type(el).__name__
+        text = (el.text or "").strip()
+        if not text or category in SKIP_CATEGORIES:
+            continue
+        where = page if page is not None else getattr(el.metadata, "page_number", None)
+        if category == "Table":
+            out += _table_blocks(el, text, where)
+            continue
+        depth = getattr(el.metadata, "category_depth", None)
+        is_title = category == "Title"
+        if category == "ListItem":
+            text = BULLET + text
+        out.append(
+            Block(
+                text=text,
+                kind="heading" if is_title else category.lower(),
+                heading_level=(depth or 0) if is_title else None,
+                page=where,
+            )
+        )
+    return out
+
+
+def _table_blocks(el: Any, text: str, page: int | None) -> list[Block]:
+    """One block per row, each cell labelled with its column header (the flat text when
+    the table's structure is unknown)."""
+    structured = getattr(el.metadata, "text_as_html", None)
+    rows = table_rows(structured) if structured else []
+    return [Block(text=row, kind="tablerow", page=page) for row in rows] or [
+        Block(text=text, kind="table", page=page)
+    ]
+
+
+def text_blocks(text: str, languages: list[str], page: int | None = None) -> list[Block]:
+    """Plain text (paragraphs separated by blank lines) → blocks, via unstructured."""
+    if not text.strip():
+        return []
+    from unstructured.partition.text import partition_text
+
+    return elements_to_blocks(partition_text(text=text, languages=languages), page=page)
+
+
+def page_blocks(
+    raw: str,
+    languages: list[str],
+    page: int,
+    ocr_confidence: float | None = None,
+    unwrap: bool = True,
+) -> list[Block]:
+    """The text of one page as blocks on that page: unwrapped (see ``rejoin_lines``), or
+    one block per line (a picture of a table: each line is a row)."""
+    text = HYPHEN_BREAK.sub(r"\1-", raw)
+    text = rejoin_lines(text) if unwrap else re.sub(r"\n+", "\n\n", text)
+    found = text_blocks(text, languages, page)
+    for block in found:
+        block.ocr_confidence = ocr_confidence
+    return found
+
+
+def rejoin_lines(text: str) -> str:
+    """Undo PDF line wrapping: a line continues the previous one when that one was
+    wrapped (long, no closing punctuation) or when it starts in lower case; otherwise a
+    new paragraph starts (blank line), which lets headings stand alone. A line that opens
+    with a list mark (•, -, 1.) always starts a new paragraph: each item stays one."""
+    lines = [ln.strip() for ln in text.splitlines()]
+    width = max((len(ln) for ln in lines), default=0)
+    out: list[str] = []
+    for line in lines:
+        if not line:
+            continue
+        prev = out[-1] if out else ""
+        wrapped = len(prev) >= 0.7 * width and not prev.endswith((".", ":", "!", "?"))
+        if out and not LIST_MARK.match(line) and (wrapped or line[0].islower()):
+            out[-1] = f"{prev} {line}"
+        else:
+            out.append(line)
+    return "\n\n".join(out)
