@@ -23,7 +23,7 @@ from answer import build_engine
 from api import errors
 from api.limits import BodyLimit, RateLimiter
 from api.metrics import Metrics
-from api.routes import admin, answers, ask, chat, health, reviews, sources
+from api.routes import admin, answers, ask, chat, health, openai, reviews, sources
 from core.embed import Embedder
 from core.settings import Settings, get_settings
 
@@ -71,7 +71,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
         )
-    for module in (health, ask, chat, sources, answers, admin, reviews):
+    for module in (health, ask, chat, openai, sources, answers, admin, reviews):
         app.include_router(module.router)
 
     @app.middleware("http")

@@ -10,6 +10,7 @@ from __future__ import annotations
 __all__ = [
     "AccessDenied",
     "AuthError",
+    "AuthUnavailable",
     "BadRequest",
     "CairnError",
     "ConfigError",
@@ -22,6 +23,7 @@ __all__ = [
     "NotFound",
     "RateLimited",
     "StoreError",
+    "UnknownAnswerer",
     "UpstreamError",
     "VersionNotFound",
 ]
@@ -75,7 +77,14 @@ class IndexMismatch(CairnError):
 
 
 class AuthError(CairnError):
-    """No, an invalid or a revoked API key."""
+    """No, an invalid or a revoked API key; an invalid, expired or foreign OIDC token."""
+
+
+class AuthUnavailable(CairnError):
+    """The identity provider (discovery or signing keys) cannot be reached, and the
+    token cannot be checked with the keys already known: fail closed, retry shortly."""
+
+    retry_after = 5
 
 
 class AccessDenied(CairnError):
@@ -112,3 +121,7 @@ class Conflict(CairnError):
 
 class VersionNotFound(NotFound):
     """No index version with that number."""
+
+
+class UnknownAnswerer(NotFound):
+    """No answerer (OpenAI: model) with that name."""
