@@ -93,11 +93,12 @@ def is_openai(path: str) -> bool:
     return path.startswith(OPENAI_PREFIX)
 
 
-def _cairn_error(request: Request, exc: CairnError) -> JSONResponse:
+def error_response(path: str, exc: CairnError) -> JSONResponse:
+    """A CairnError as the response for ``path``: problem JSON, or OpenAI's shape."""
     status, title = next(((s, t) for cls, s, t in STATUS if isinstance(exc, cls)), (400, ""))
     retry = getattr(exc, "retry_after", None)
     headers = {"Retry-After": str(retry)} if retry is not None else None
-    if is_openai(request.url.path):
+    if is_openai(path):
         status = 400 if status == 422 else status  # OpenAI's clients know 400, not 422
         code, param = next(
             ((c, p) for cls, c, p in OPENAI_CODES if isinstance(exc, cls)), (None,) * 2
@@ -124,7 +125,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(CairnError)
     async def cairn_error(request: Request, exc: CairnError) -> JSONResponse:
-        return _cairn_error(request, exc)
+        return error_response(request.url.path, exc)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

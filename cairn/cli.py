@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 
 from cairn.eval_cmd import eval_app
+from cairn.mcp_cmd import mcp
 from cairn.monitor_cmd import monitor_app, purge
 from core.embed import Embedder, build_embedder
 from core.errors import CairnError
@@ -32,6 +33,7 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(eval_app, name="eval")
 app.add_typer(monitor_app, name="monitor")
 app.command("purge")(purge)
+app.command("mcp")(mcp)
 console = Console(stderr=True)
 
 

@@ -94,18 +94,31 @@ def list_keys(records: Records) -> list[ApiKey]:
         return list(s.scalars(select(ApiKey).order_by(ApiKey.id)))
 
 
-def authenticate(records: Records, settings: Settings, token: str | None) -> Principal:
-    """Map a bearer token (or none) to a principal, or raise AuthError."""
-    admin_key = settings.auth.admin_key
-    if token:
-        if admin_key and hmac.compare_digest(token.encode(), admin_key.encode()):
+class Authenticator:
+    """Bearer token → principal: the admin key, an API key, or anonymous access when on.
+
+    One per process (the API's lifespan, ``cairn mcp``): it is where credentials are
+    checked, whatever the transport."""
+
+    def __init__(self, records: Records, settings: Settings) -> None:
+        self.records = records
+        self.settings = settings
+
+    def authenticate(self, token: str | None) -> Principal:
+        """The principal ``token`` stands for, or AuthError."""
+        auth = self.settings.auth
+        if not token:
+            if auth.anonymous:
+                return Principal(name="anonymous", groups=_with_everyone(auth.anonymous_groups))
+            raise AuthError("an API key is required (Authorization: Bearer <key>)")
+        if auth.admin_key and hmac.compare_digest(token.encode(), auth.admin_key.encode()):
             return Principal(name="admin", groups=[DEFAULT_GROUP, ADMIN_GROUP], is_admin=True)
-        digest = _digest(server_secret(settings), token)
-        with records.session() as s:
+        return self._api_key(token)
+
+    def _api_key(self, token: str) -> Principal:
+        digest = _digest(server_secret(self.settings), token)
+        with self.records.session() as s:
             row = s.scalar(select(ApiKey).where(ApiKey.key_hash == digest))
         if row is None or row.revoked_at is not None:
             raise AuthError("invalid or revoked API key")
         return Principal(name=row.name, groups=list(row.groups), is_admin=row.is_admin)
-    if settings.auth.anonymous:
-        return Principal(name="anonymous", groups=_with_everyone(settings.auth.anonymous_groups))
-    raise AuthError("an API key is required (Authorization: Bearer <key>)")
