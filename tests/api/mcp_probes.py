@@ -7,13 +7,22 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import httpx2
 import pytest
 from mcp import Client, MCPError
+from mcp.client.streamable_http import streamable_http_client
 
 SALARY = "What are the salary bands for a Senior Engineer?"
 SALARY_DOC = "people-ops/salary-bands.md"
 INJECTION_DOC = "it/assistant-notes.md"
 Connect = Callable[[str | None], Client]
+
+
+def over_http(url: str, key: str | None, mode: str = "auto") -> Client:
+    """The SDK client for ``url/mcp``, sending ``key`` as the bearer token."""
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    http = httpx2.AsyncClient(headers=headers, timeout=120)
+    return Client(streamable_http_client(url + "/mcp", http_client=http), mode=mode)  # type: ignore[arg-type]
 
 
 def payload(result: Any) -> dict[str, Any]:

@@ -8,10 +8,8 @@ from functools import partial
 
 import anyio
 import httpx
-import httpx2
 import pytest
 from mcp import Client
-from mcp.client.streamable_http import streamable_http_client
 
 from core.records import Records, audit
 from tests.api import mcp_probes as probes
@@ -30,9 +28,7 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
 
 
 def connect(api: Api, key: str | None, mode: str = "auto") -> Client:
-    headers = {"Authorization": f"Bearer {key}"} if key else {}
-    http = httpx2.AsyncClient(headers=headers, timeout=120)
-    return Client(streamable_http_client(api.url + "/mcp", http_client=http), mode=mode)  # type: ignore[arg-type]
+    return probes.over_http(api.url, key, mode)
 
 
 def test_tools_search_ask_and_get_source(api: Api) -> None:

@@ -10,6 +10,7 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -26,7 +27,6 @@ from api.app import create_app
 from core.embed import FakeEmbedder
 from tests.api import mcp_probes as probes
 from tests.api.conftest import Api, prepare, running_api, serve
-from tests.api.test_mcp_http import connect
 from tests.conftest import SAMPLES, make_settings
 from tools.testserver import free_port
 
@@ -139,11 +139,11 @@ def test_a_user_outside_a_group_never_sees_its_documents(sso: tuple[Api, str]) -
     )
     assert "61,000" not in chat.model_dump_json()
     salary_id = anyio.run(
-        probes.run, lambda key: connect(api, key), hana, probes.group_member_sees_the_folder
+        probes.run, partial(probes.over_http, api.url), hana, probes.group_member_sees_the_folder
     )
     anyio.run(
         probes.run,
-        lambda key: connect(api, key),
+        partial(probes.over_http, api.url),
         alice,
         probes.restricted_folder_is_invisible,
         salary_id,
