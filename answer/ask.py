@@ -191,6 +191,8 @@ class AskService:
         if draft.refused:
             return assemble.refusal(query.text, hits, version, name, draft.reason), top
         checked = ground.check(draft.sentences, hits, self.sparse, cfg.min_support)
+        if draft.attribute:
+            checked = ground.attribute(checked, hits, self.sparse, cfg.min_support)
         kept = [c for c in checked if c.supported]
         if not kept or (cfg.grounding_policy == "refuse" and len(kept) < len(checked)):
             reason = "no answer sentence is supported"
