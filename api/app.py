@@ -25,7 +25,7 @@ from api import errors
 from api.limits import BodyLimit, RateLimiter
 from api.mcp import McpEndpoint
 from api.metrics import Metrics
-from api.routes import admin, answers, ask, chat, health, openai, reviews, sources
+from api.routes import admin, answers, ask, auth, chat, health, openai, reviews, sources
 from core.access import Authenticator
 from core.embed import Embedder
 from core.settings import Settings, get_settings
@@ -76,7 +76,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
         )
-    for module in (health, ask, chat, openai, sources, answers, admin, reviews):
+    for module in (health, auth, ask, chat, openai, sources, answers, admin, reviews):
         app.include_router(module.router)
     mcp = McpEndpoint(app)
     app.router.routes.append(

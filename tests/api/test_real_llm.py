@@ -87,7 +87,8 @@ def test_every_kept_sentence_is_supported_or_the_answer_is_refused(real: Api) ->
         quotes = {c["n"]: c["quote"] for c in body["citations"]}
         for sentence in body["sentences"]:
             assert sentence["supported"] and sentence["support"] >= min_support
-            assert sentence["citation"] in quotes  # the model's [n], or the passage that supports it
+            # the model's own [n], or the passage that supports it (ground.attribute)
+            assert sentence["citation"] in quotes
             assert independently_supported(sentence["text"], quotes[sentence["citation"]])
     assert answered >= 1, "the model answered nothing with a supported, cited sentence"
 
