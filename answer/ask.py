@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
 import numpy as np
@@ -22,7 +22,7 @@ from answer.retrieval import Retriever
 from answer.sources import AnswerSource
 from answer.spelling import spelled
 from core.access import Principal
-from core.errors import BadRequest, IndexNotFound
+from core.errors import BadRequest, IndexNotFound, UnknownAnswerer
 from core.records import AnswerRecord, IndexVersion, Records, audit, review
 from core.records.versions import live_version
 from core.schema import Answer, Hit
@@ -49,7 +49,10 @@ class Answerer(Protocol):
 
 class AskService:
     """Owns one question's path from text to audited answer. Built whole: options,
-    answer sources and listeners are constructor arguments."""
+    answer sources and listeners are constructor arguments.
+
+    ``answerer`` is the default; ``answerers`` names every answerer a caller may pick
+    (``extractive``, ``llm``), the default among them."""
 
     def __init__(
         self,
@@ -63,12 +66,14 @@ class AskService:
         *,
         sources: Sequence[AnswerSource] = (),
         listeners: Sequence[Listener] = (),
+        answerers: Mapping[str, Answerer] | None = None,
         audit: bool = True,
         pinned: int | None = None,
     ) -> None:
         self.settings, self.records, self.store = settings, records, store
         self.retriever, self.answerer, self.cache = retriever, answerer, cache
         self.sparse = sparse
+        self.answerers = dict(answerers or {answerer.name: answerer})
         self.sources = tuple(sources)
         self.listeners = tuple(listeners)
         self.audit = audit  # off for the eval runner's synthetic callers
@@ -115,9 +120,21 @@ class AskService:
             hits = [h for h in hits if needle in h.chunk.section.casefold()][:limit]
         return hits
 
-    def ask(self, question: str, principal: Principal, context: str = "") -> Answer:
-        """Answer ``question`` (``context`` = earlier turns, used only for retrieval)."""
+    def pick(self, name: str | None) -> Answerer:
+        """The answerer called ``name`` (None: the default), or UnknownAnswerer."""
+        if name is None:
+            return self.answerer
+        if name not in self.answerers:
+            raise UnknownAnswerer(f"no answerer {name!r}; available: {', '.join(self.answerers)}")
+        return self.answerers[name]
+
+    def ask(
+        self, question: str, principal: Principal, context: str = "", answerer: str | None = None
+    ) -> Answer:
+        """Answer ``question`` (``context`` = earlier turns, used only for retrieval) with
+        the named answerer (default: the configured one)."""
         started = time.perf_counter()
+        chosen = self.pick(answerer)
         query = self.query(question, principal, context)
         for source in self.sources:
             found = source.answer(query)
@@ -129,7 +146,7 @@ class AskService:
             query.cache_groups,
             query.version.version,
             query.version.revision,
-            answer_config(self.answerer.config(), self.settings.answer),
+            answer_config(chosen.config(), self.settings.answer),
         )
         cached = self.cache.get(key)
         if cached is not None:
@@ -137,7 +154,7 @@ class AskService:
             answer.cached = True
             top = None
         else:
-            answer, top = self._compute(query)
+            answer, top = self._compute(query, chosen)
             self.cache.put(key, answer.model_dump_json())
         self._issue(answer, query, started, top)
         low = not answer.refused and answer.confidence < self.settings.answer.review_below
@@ -161,11 +178,11 @@ class AskService:
             self._audit(answer, query.principal)
         return answer
 
-    def _compute(self, query: Query) -> tuple[Answer, float]:
+    def _compute(self, query: Query, answerer: Answerer) -> tuple[Answer, float]:
         """Retrieve, draft, ground, and score one uncached question."""
         cfg, version = self.settings.answer, query.version
         assert version is not None
-        name = self.answerer.name
+        name = answerer.name
         hits = self.retriever.search(query, version.collection, cfg.top_k)
         top = hits[0].score if hits else 0.0
         if not hits:
@@ -178,10 +195,12 @@ class AskService:
             vector = fixed.vector(self.retriever.embedder)
         else:
             vector = query.vector(self.retriever.embedder)
-        draft = self.answerer.answer(text, hits, vector)
+        draft = answerer.answer(text, hits, vector)
         if draft.refused:
             return assemble.refusal(query.text, hits, version, name, draft.reason), top
         checked = ground.check(draft.sentences, hits, self.sparse, cfg.min_support)
+        if draft.attribute:
+            checked = ground.attribute(checked, hits, self.sparse, cfg.min_support)
         kept = [c for c in checked if c.supported]
         if not kept or (cfg.grounding_policy == "refuse" and len(kept) < len(checked)):
             reason = "no answer sentence is supported"

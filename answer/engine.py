@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from answer.ask import Answerer, AskService, Listener
 from answer.cache import AnswerCache, RecordsCache, RedisCache
+from answer.documents import Documents
 from answer.extractive import ExtractiveAnswerer
 from answer.llm import LlmAnswerer
 from answer.overlap import Overlap
@@ -39,6 +40,7 @@ class Engine:
     sparse: Bm25Encoder
     retriever: Retriever
     ask: AskService
+    documents: Documents
 
     def close(self) -> None:
         """Release the vector store's files/connections and the records pool."""
@@ -61,10 +63,15 @@ def preflight(settings: Settings) -> Embedder:
     return embedder
 
 
-def _answerer(settings: Settings, embedder: Embedder, overlap: Overlap) -> Answerer:
-    if settings.answer.answerer == "llm":
-        return LlmAnswerer(settings.llm)
-    return ExtractiveAnswerer(embedder, overlap, settings.answer)
+def _answerers(settings: Settings, embedder: Embedder, overlap: Overlap) -> dict[str, Answerer]:
+    """Every answerer a caller may pick, the configured one first: the extractive one
+    always, the LLM one when an endpoint is configured (or it is the default)."""
+    answerers: dict[str, Answerer] = {}
+    if settings.answer.answerer == "llm" or settings.llm.base_url:
+        answerers["llm"] = LlmAnswerer(settings.llm)
+    answerers["extractive"] = ExtractiveAnswerer(embedder, overlap, settings.answer)
+    default = settings.answer.answerer
+    return {default: answerers[default], **answerers}
 
 
 def _sources(
@@ -104,17 +111,20 @@ def build_engine(
     if cache is None:
         cache = RedisCache(settings.redis_url) if settings.redis_url else RecordsCache(records)
     retriever = Retriever(store, embedder, sparse, settings.answer, overlap)
+    answerers = _answerers(settings, embedder, overlap)
     ask = AskService(
         settings,
         records,
         store,
         retriever,
-        _answerer(settings, embedder, overlap),
+        answerers[settings.answer.answerer],
         cache,
         sparse,
         sources=_sources(settings, records, store, embedder),
         listeners=listeners,
+        answerers=answerers,
         audit=audit,
         pinned=pinned,
     )
-    return Engine(settings, records, store, embedder, sparse, retriever, ask)
+    documents = Documents(records, ask.live)
+    return Engine(settings, records, store, embedder, sparse, retriever, ask, documents)

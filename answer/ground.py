@@ -9,13 +9,13 @@ answers pass by construction; LLM answers are checked for real.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from answer.drafts import DraftSentence
 from core.schema import Hit
 from core.sparse import Bm25Encoder
 
-__all__ = ["MARKER", "Checked", "check", "support"]
+__all__ = ["MARKER", "Checked", "attribute", "check", "support"]
 
 NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 MARKER = re.compile(r"\s*\[(\d+)\]")
@@ -57,4 +57,26 @@ def check(
             continue
         score = support(sentence.text, hits[hit].chunk.text, sparse)
         out.append(Checked(sentence, score, score >= min_support))
+    return out
+
+
+def attribute(
+    checked: list[Checked], hits: list[Hit], sparse: Bm25Encoder, min_support: float
+) -> list[Checked]:
+    """Give each unsupported sentence the passage that supports it best, when one does.
+
+    Real models leave citations out or cite the wrong number; the sentence is still
+    checked against the passage it ends up citing, by the same rule, so what is kept is
+    supported by its citation however the citation was found. Ties go to the earlier
+    (better-ranked) passage."""
+    out = []
+    for item in checked:
+        if item.supported or not hits:
+            out.append(item)
+            continue
+        scores = [support(item.sentence.text, hit.chunk.text, sparse) for hit in hits]
+        best = max(range(len(hits)), key=lambda i: (scores[i], -i))
+        if scores[best] >= min_support:
+            item = Checked(replace(item.sentence, hit=best), scores[best], True)
+        out.append(item)
     return out

@@ -19,6 +19,8 @@ from core.text import split_sentences
 
 NOT_FOUND = "NOT IN DOCUMENTS"
 CITE = re.compile(r"\[(\d+)\]")
+TURN = re.compile(r"\n\s*(Question|Sources?)\s*:", re.IGNORECASE)
+WORD = re.compile(r"[^\W\d_]{2,}")
 SYSTEM = (
     "You answer questions for employees using ONLY the numbered sources below. "
     "Every sentence must end with the number of the source it comes from, like [1]. "
@@ -44,14 +46,26 @@ class LlmAnswerer(LlmClient):
         return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
 
     def answer(self, question: str, hits: list[Hit], query_vector: np.ndarray) -> Draft:
-        """Ask the model; map each sentence's first [n] to hit n-1."""
+        """Ask the model; map each claim's first [n] to hit n-1 (None: uncited)."""
         content = self.complete(self.prompt(question, hits))
         if not content or NOT_FOUND in content.upper():
             return Draft(refused=True, reason="the model found no answer in the sources")
         sentences = []
-        for start, end in split_sentences(content):
-            text = content[start:end]
+        for text in claims(content):
             cited = CITE.findall(text)
             hit = int(cited[0]) - 1 if cited and 0 < int(cited[0]) <= len(hits) else None
             sentences.append(DraftSentence(text, hit))
-        return Draft(sentences=sentences, evidence=1.0)
+        return Draft(sentences=sentences, evidence=1.0, attribute=True)
+
+
+def claims(content: str) -> list[str]:
+    """The sentences of a reply that state something. A small model may go on to write
+    the next "Question: ..." of the prompt's pattern (cut there), ask questions back, or
+    number its lines ("1."): none of that is a claim to check."""
+    content = TURN.split(content, maxsplit=1)[0]
+    out = []
+    for start, end in split_sentences(content):
+        text = content[start:end].strip()
+        if text and not text.endswith("?") and WORD.search(CITE.sub("", text)):
+            out.append(text)
+    return out

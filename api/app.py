@@ -18,12 +18,15 @@ from contextlib import asynccontextmanager
 from anyio import to_thread
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.routing import Route
 
 from answer import build_engine
 from api import errors
 from api.limits import BodyLimit, RateLimiter
+from api.mcp import McpEndpoint
 from api.metrics import Metrics
-from api.routes import admin, answers, ask, chat, health, reviews, sources
+from api.routes import admin, answers, ask, auth, chat, health, openai, reviews, sources
+from core.access import Authenticator
 from core.embed import Embedder
 from core.settings import Settings, get_settings
 
@@ -49,8 +52,10 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         engine = build_engine(settings, embedder, listeners=[metrics.observe])
         to_thread.current_default_thread_limiter().total_tokens = handler_threads(settings)
         app.state.engine = engine
+        app.state.auth = Authenticator(engine.records, settings)
         try:
-            yield
+            async with mcp.manager.run():
+                yield
         finally:
             engine.close()
 
@@ -71,8 +76,12 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
         )
-    for module in (health, ask, chat, sources, answers, admin, reviews):
+    for module in (health, auth, ask, chat, openai, sources, answers, admin, reviews):
         app.include_router(module.router)
+    mcp = McpEndpoint(app)
+    app.router.routes.append(
+        Route("/mcp", mcp, methods=["GET", "POST", "DELETE"], include_in_schema=False)
+    )
 
     @app.middleware("http")
     async def observe(

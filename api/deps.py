@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from answer import Engine
 from api.limits import RateLimiter
 from api.metrics import Metrics
-from core.access import Principal, authenticate
+from core.access import Authenticator, Principal
 from core.errors import AccessDenied
 
 
@@ -31,16 +31,23 @@ def get_limiter(request: Request) -> RateLimiter:
     return limiter
 
 
+def get_authenticator(request: Request) -> Authenticator:
+    """Who a bearer token stands for (API keys, the admin key, OIDC tokens)."""
+    auth: Authenticator = request.app.state.auth
+    return auth
+
+
 EngineDep = Annotated[Engine, Depends(get_engine)]
+AuthDep = Annotated[Authenticator, Depends(get_authenticator)]
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]
 LimiterDep = Annotated[RateLimiter, Depends(get_limiter)]
 
 
-def get_principal(request: Request, engine: EngineDep, limiter: LimiterDep) -> Principal:
+def get_principal(request: Request, auth: AuthDep, limiter: LimiterDep) -> Principal:
     """Bearer token → principal (401 problem when missing or invalid)."""
     header = request.headers.get("authorization", "")
     token = header[7:].strip() if header.lower().startswith("bearer ") else None
-    principal = authenticate(engine.records, engine.settings, token or None)
+    principal = auth.authenticate(token or None)
     request.state.principal = principal.name
     caller = principal.name
     if caller == "anonymous" and request.client is not None:

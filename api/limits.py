@@ -12,6 +12,7 @@ import threading
 import time
 from typing import Any
 
+from api.errors import is_openai, openai_body
 from core.errors import RateLimited
 
 Scope = dict[str, Any]
@@ -30,7 +31,7 @@ class BodyLimit:
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._reject(send)
+            await self._reject(scope, send)
             return
         # Read the body first (never more than max_bytes of it), then replay it.
         chunks: list[bytes] = []
@@ -41,7 +42,7 @@ class BodyLimit:
                 break
             total += len(message.get("body", b""))
             if total > self.max_bytes:
-                await self._reject(send)
+                await self._reject(scope, send)
                 return
             chunks.append(message.get("body", b""))
             if not message.get("more_body", False):
@@ -57,17 +58,17 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
-    async def _reject(self, send: Any) -> None:
-        body = json.dumps(
-            {
-                "type": "about:blank",
-                "title": "Content Too Large",
-                "status": 413,
-                "detail": f"request body over {self.max_bytes} bytes",
-            }
-        ).encode()
+    async def _reject(self, scope: Scope, send: Any) -> None:
+        detail = f"request body over {self.max_bytes} bytes"
+        if is_openai(scope.get("path", "")):
+            body = json.dumps(openai_body(413, detail)).encode()
+            media = b"application/json"
+        else:
+            problem = {"type": "about:blank", "title": "Content Too Large", "status": 413}
+            body = json.dumps({**problem, "detail": detail}).encode()
+            media = b"application/problem+json"
         headers = [
-            (b"content-type", b"application/problem+json"),
+            (b"content-type", media),
             (b"content-length", str(len(body)).encode()),
         ]
         await send({"type": "http.response.start", "status": 413, "headers": headers})

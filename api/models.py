@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -83,9 +83,30 @@ class FeedbackRequest(Strict):
     comment: str = Field("", max_length=5000)
 
 
+class TextPart(BaseModel):
+    """One part of an OpenAI message's content; only text parts are read."""
+
+    type: Literal["text"]
+    text: str = Field(..., max_length=20000)
+
+
+class OpenAIMessage(BaseModel):
+    """An OpenAI chat message: content as a string or a list of text parts."""
+
+    role: Literal["system", "developer", "user", "assistant", "tool"]
+    content: Annotated[str, Field(max_length=20000)] | list[TextPart] | None = None
+
+    @property
+    def text(self) -> str:
+        """The content as one string."""
+        if isinstance(self.content, list):
+            return "\n".join(part.text for part in self.content)
+        return self.content or ""
+
+
 class OpenAIChatRequest(BaseModel):
     """POST /v1/chat/completions (extra OpenAI fields are accepted and ignored)."""
 
-    model: str = "cairn"
-    messages: list[Message] = Field(..., min_length=1, max_length=100)
+    model: str = Field(..., min_length=1, max_length=200)
+    messages: list[OpenAIMessage] = Field(..., min_length=1, max_length=100)
     stream: bool = False

@@ -256,3 +256,20 @@ class ChatCompletion(BaseModel):
     usage: Usage = Usage()
     citations: list[Citation]
     cairn: dict[str, Any] = Field(description="the Cairn answer without its citations")
+
+
+class ModelCard(BaseModel):
+    """An OpenAI model: one answerer (``answerer``: extractive or llm:<model>)."""
+
+    id: str
+    object: str = "model"
+    created: int
+    owned_by: str = "cairn"
+    answerer: str
+
+
+class ModelList(BaseModel):
+    """GET /v1/models."""
+
+    object: str = "list"
+    data: list[ModelCard]

@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 
 from cairn.eval_cmd import eval_app
+from cairn.mcp_cmd import mcp
 from cairn.monitor_cmd import monitor_app, purge
 from cairn.sources_cmd import scheduler, sources_app, sync
 from cairn.worker_cmd import worker
@@ -38,6 +39,7 @@ app.add_typer(sources_app, name="sources")
 app.command("sync")(sync)
 app.command("scheduler")(scheduler)
 app.command("worker")(worker)
+app.command("mcp")(mcp)
 console = Console(stderr=True)
 
 

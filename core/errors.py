@@ -10,6 +10,7 @@ from __future__ import annotations
 __all__ = [
     "AccessDenied",
     "AuthError",
+    "AuthUnavailable",
     "BadRequest",
     "CairnError",
     "ConfigError",
@@ -25,6 +26,7 @@ __all__ = [
     "SourceUnavailable",
     "StoreError",
     "Unsupported",
+    "UnknownAnswerer",
     "UpstreamError",
     "VersionNotFound",
 ]
@@ -92,7 +94,14 @@ class IndexMismatch(CairnError):
 
 
 class AuthError(CairnError):
-    """No, an invalid or a revoked API key."""
+    """No, an invalid or a revoked API key; an invalid, expired or foreign OIDC token."""
+
+
+class AuthUnavailable(CairnError):
+    """The identity provider (discovery or signing keys) cannot be reached, and the
+    token cannot be checked with the keys already known: fail closed, retry shortly."""
+
+    retry_after = 5
 
 
 class AccessDenied(CairnError):
@@ -129,3 +138,7 @@ class Conflict(CairnError):
 
 class VersionNotFound(NotFound):
     """No index version with that number."""
+
+
+class UnknownAnswerer(NotFound):
+    """No answerer (OpenAI: model) with that name."""

@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -152,8 +152,72 @@ class QueueSettings(BaseModel):
     queue_name: str = Field("cairn.ingest", description="the Celery queue the batches go to")
 
 
+ASYMMETRIC_ALGORITHMS = {
+    *(f"{family}{bits}" for family in ("RS", "PS", "ES") for bits in (256, 384, 512)),
+    "EdDSA",
+}
+
+
+class OidcSettings(BaseModel):
+    """Single sign-on: bearer tokens (JWTs) from an OpenID Connect provider."""
+
+    issuer: str | None = Field(
+        None,
+        description="the provider's issuer URL, exactly as its tokens carry it, e.g. "
+        "https://sso.example.com/realms/acme; unset = single sign-on is off",
+    )
+    audience: str | None = Field(
+        None,
+        description="the `aud` a token for Cairn carries (Cairn's client id, or the "
+        "audience of its API); required with the issuer",
+    )
+    jwks_url: str | None = Field(
+        None, description="the signing keys' URL; unset = from the issuer's discovery document"
+    )
+    groups_claim: str = Field(
+        "groups",
+        description="claim holding the user's groups: a list or a space-separated string; "
+        "dots reach into objects, e.g. realm_access.roles",
+    )
+    group_map: dict[str, str] = Field(
+        default_factory=dict,
+        description='provider group → Cairn group, e.g. {"hr-staff": "people-ops"}; '
+        "unmapped groups keep their names",
+    )
+    admin_group: str | None = Field(
+        None, description="provider group whose members are admins (every group, admin routes)"
+    )
+    name_claim: str = Field(
+        "email",
+        description="claim naming the user: the principal is `oidc:` and its value "
+        "(falls back to sub)",
+    )
+    algorithms: list[str] = Field(
+        default_factory=lambda: ["RS256", "PS256", "ES256", "EdDSA"],
+        description="accepted signing algorithms (asymmetric only: none and HS* are refused)",
+    )
+    leeway_s: int = Field(60, ge=0, le=600, description="clock skew allowed on exp, nbf and iat")
+    jwks_cache_s: int = Field(3600, ge=0, description="signing keys are fetched again after this")
+    jwks_min_refresh_s: int = Field(
+        30,
+        ge=0,
+        description="a token signed with an unknown key (a rotation) fetches the keys again, "
+        "at most this often",
+    )
+    timeout_s: float = Field(5.0, gt=0, description="seconds before a call to the provider fails")
+
+    @model_validator(mode="after")
+    def _complete(self) -> OidcSettings:
+        if self.issuer and not self.audience:
+            raise ValueError("CAIRN_AUTH__OIDC__AUDIENCE is required with an issuer")
+        unsafe = set(self.algorithms) - ASYMMETRIC_ALGORITHMS
+        if unsafe:
+            raise ValueError(f"only asymmetric signing algorithms are accepted, not {unsafe}")
+        return self
+
+
 class AuthSettings(BaseModel):
-    """API keys, the admin key and anonymous access."""
+    """API keys, the admin key, anonymous access and single sign-on (OIDC)."""
 
     secret: str | None = Field(
         None, description="HMAC secret for API key hashes; generated into <home> if unset"
@@ -165,6 +229,7 @@ class AuthSettings(BaseModel):
     anonymous_groups: list[str] = Field(
         default_factory=lambda: ["everyone"], description="groups of anonymous callers"
     )
+    oidc: OidcSettings = OidcSettings()
 
 
 class AnswerSettings(BaseModel):

@@ -61,16 +61,23 @@ def _nested(field: FieldInfo) -> type[BaseModel] | None:
     return kind if isinstance(kind, type) and issubclass(kind, BaseModel) else None
 
 
-def render() -> str:
-    """The whole page: top-level settings, then one table per nested group."""
-    lines = [HEAD, "## General", "", *_table(Settings, "CAIRN_")]
-    for name, field in Settings.model_fields.items():
+def _groups(model: type[BaseModel], prefix: str) -> list[str]:
+    """One table per nested group, depth first (``CAIRN_AUTH__*``, ``CAIRN_AUTH__OIDC__*``)."""
+    lines: list[str] = []
+    for name, field in model.model_fields.items():
         group = _nested(field)
         if group is None:
             continue
-        prefix = f"CAIRN_{name.upper()}__"
+        inner = f"{prefix}{name.upper()}__"
         title = (group.__doc__ or name).strip().rstrip(".").replace("``", "`")
-        lines += ["", f"## `{prefix}*`", "", title + ".", "", *_table(group, prefix)]
+        lines += ["", f"## `{inner}*`", "", title + ".", "", *_table(group, inner)]
+        lines += _groups(group, inner)
+    return lines
+
+
+def render() -> str:
+    """The whole page: top-level settings, then one table per nested group."""
+    lines = [HEAD, "## General", "", *_table(Settings, "CAIRN_"), *_groups(Settings, "CAIRN_")]
     return "\n".join(lines) + "\n"
 
 

@@ -48,6 +48,14 @@ class CairnClient:
         result: dict[str, Any] = self._request("GET", "/me")
         return result
 
+    def sso(self) -> dict[str, Any] | None:
+        """The single sign-on provider and client id, or None (off, or an older API)."""
+        try:
+            result: dict[str, Any] = self._request("GET", "/auth/oidc")
+        except ApiError:
+            return None
+        return result if result.get("issuer") and result.get("client_id") else None
+
     def ready(self) -> dict[str, Any]:
         """Readiness report (a 503 is still an answer here)."""
         try:

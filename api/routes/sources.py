@@ -6,7 +6,6 @@ from fastapi import APIRouter, Query
 
 from api.deps import EngineDep, PrincipalDep
 from api.responses import SourceDocument
-from core.errors import BadRequest, NotFound
 
 router = APIRouter(tags=["sources"])
 
@@ -23,21 +22,14 @@ def source(
 
     A document outside your groups is reported as not found (its existence is not leaked).
     """
-    version = engine.ask.live()
-    row = engine.records.document(version.version, doc_id)
-    if row is None or row.status != "ok" or not principal.can_see(list(row.groups)):
-        raise NotFound(f"no document {doc_id}")
-    doc = SourceDocument(
-        doc_id=row.doc_id,
-        source=row.path,
-        title=row.title,
-        groups=row.groups,
-        text=row.text,
-        length=len(row.text),
+    found = engine.documents.get(doc_id, principal, start, end)
+    return SourceDocument(
+        doc_id=found.info.doc_id,
+        source=found.info.source,
+        title=found.info.title,
+        groups=found.info.groups,
+        text=found.text,
+        length=len(found.text),
+        span=found.span,
+        passage=found.passage,
     )
-    if start is not None or end is not None:
-        a, b = start or 0, end if end is not None else len(row.text)
-        if a >= b or b > len(row.text):
-            raise BadRequest(f"span {a}-{b} is outside the document (length {len(row.text)})")
-        doc.span, doc.passage = (a, b), row.text[a:b]
-    return doc

@@ -1,4 +1,4 @@
-"""Chat with follow-ups, SSE streaming, and the OpenAI-compatible endpoint."""
+"""Chat with follow-ups and SSE streaming (the OpenAI-compatible routes: test_openai)."""
 
 from __future__ import annotations
 
@@ -56,25 +56,6 @@ def test_sse_stream_carries_citations_text_and_final_answer(api: Api) -> None:
     text = "".join(json.loads(d)["text"] for e, d in events if e == "delta")
     done = json.loads(events[-1][1])
     assert events[-1][0] == "done" and text == done["answer"] and "four years" in text
-
-
-def test_openai_compatible_non_stream_and_stream(api: Api) -> None:
-    req = {
-        "model": "anything",
-        "messages": [{"role": "user", "content": "Where is the Lyon office?"}],
-    }
-    with api.client(api.user_key) as http:
-        body = http.post("/v1/chat/completions", json=req).json()
-        streamed = http.post("/v1/chat/completions", json={**req, "stream": True})
-    content = body["choices"][0]["message"]["content"]
-    assert body["object"] == "chat.completion" and "Quai Perrache" in content
-    assert "Sources:" in content and body["citations"][0]["source"] == "office/office-guide.html"
-    lines = [ln[6:] for ln in streamed.text.splitlines() if ln.startswith("data: ")]
-    assert lines[-1] == "[DONE]"
-    chunks = [json.loads(ln) for ln in lines[:-1]]
-    joined = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks)
-    assert joined == content and chunks[-1]["choices"][0]["finish_reason"] == "stop"
-    assert chunks[-1]["citations"] == body["citations"]
 
 
 def test_metrics_and_readiness(api: Api) -> None:

@@ -93,3 +93,26 @@ def test_llm_down_is_a_502_problem(tmp_path: Path, corpus: Path) -> None:
     with running_api(settings) as api, api.client(api.user_key) as http:
         response = http.post("/ask", json={"question": "How often are laptops replaced?"})
     assert response.status_code == 502 and "LLM endpoint" in response.json()["detail"]
+
+
+def test_llm_garbage_is_a_502_and_nothing_is_audited(tmp_path: Path, corpus: Path) -> None:
+    from fastapi import FastAPI
+    from fastapi.responses import PlainTextResponse
+
+    garbage = FastAPI()
+
+    @garbage.post("/v1/chat/completions")
+    async def completions() -> PlainTextResponse:
+        return PlainTextResponse("<html>upstream proxy error</html>")
+
+    with serve(garbage) as llm_url:
+        settings = prepare(
+            tmp_path, corpus, answer={"answerer": "llm"}, llm={"base_url": llm_url + "/v1"}
+        )
+        with running_api(settings) as api, api.client(api.user_key) as http:
+            response = http.post("/ask", json={"question": "How often are laptops replaced?"})
+            with api.client(api.admin_key) as admin:
+                audited = admin.get("/answers").json()
+    assert response.status_code == 502 and "LLM endpoint failed" in response.json()["detail"]
+    assert response.headers["content-type"] == "application/problem+json"
+    assert audited == []
