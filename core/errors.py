@@ -25,8 +25,8 @@ __all__ = [
     "SourceBusy",
     "SourceUnavailable",
     "StoreError",
-    "Unsupported",
     "UnknownAnswerer",
+    "Unsupported",
     "UpstreamError",
     "VersionNotFound",
 ]
