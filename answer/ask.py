@@ -198,9 +198,12 @@ class AskService:
         draft = answerer.answer(text, hits, vector)
         if draft.refused:
             return assemble.refusal(query.text, hits, version, name, draft.reason), top
-        checked = ground.check(draft.sentences, hits, self.sparse, cfg.min_support)
-        if draft.attribute:
-            checked = ground.attribute(checked, hits, self.sparse, cfg.min_support)
+        if draft.generated:  # a model wrote it: names must be in the passage too
+            bar = max(cfg.min_support, cfg.min_support_generated)
+            checked = ground.check(draft.sentences, hits, self.sparse, bar, strict=True)
+            checked = ground.attribute(checked, hits, self.sparse, bar)
+        else:
+            checked = ground.check(draft.sentences, hits, self.sparse, cfg.min_support)
         kept = [c for c in checked if c.supported]
         if not kept or (cfg.grounding_policy == "refuse" and len(kept) < len(checked)):
             reason = "no answer sentence is supported"

@@ -27,6 +27,7 @@ class Draft:
     evidence: float = 0.0  # how well the best passage answers (0..1), for the confidence
     features: dict[str, float] | None = None  # the answerability model's inputs (extractive)
     uncovered: list[str] = field(default_factory=list)  # question parts no passage covers
-    # A generated draft: a sentence its own citation does not support may be attributed
-    # to the passage that does (ground.attribute); quoted drafts cite exactly.
-    attribute: bool = False
+    # Written by a model, not quoted: checked strictly (names too, min_support_generated),
+    # and a sentence its own citation does not support may be attributed to the passage
+    # that does (ground.attribute). Quoted drafts cite exactly.
+    generated: bool = False

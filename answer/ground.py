@@ -18,6 +18,7 @@ from core.sparse import Bm25Encoder
 __all__ = ["MARKER", "Checked", "attribute", "check", "support"]
 
 NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+WORD = re.compile(r"[^\W\d_][\w-]*")
 MARKER = re.compile(r"\s*\[(\d+)\]")
 
 
@@ -25,13 +26,23 @@ def _numbers(text: str) -> set[str]:
     return {n.replace(",", "") for n in NUMBER.findall(MARKER.sub("", text))}
 
 
-def support(sentence: str, chunk_text: str, sparse: Bm25Encoder) -> float:
-    """0..1: term containment, capped at 0.2 when a number is not in the source."""
+def _names(text: str) -> set[str]:
+    """Capitalised words after the first (names of places, people, products), lowercased."""
+    words = WORD.findall(MARKER.sub("", text))
+    return {w.lower() for w in words[1:] if w[0].isupper() and w != "I"}
+
+
+def support(sentence: str, chunk_text: str, sparse: Bm25Encoder, strict: bool = False) -> float:
+    """0..1: term containment, capped at 0.2 when a number is not in the source, or
+    (``strict``, for generated sentences) a name: "the Berlin office is at 14 Quai
+    Perrache" shares most terms with the Lyon office's passage, but not "Berlin"."""
     terms = sparse.terms(MARKER.sub("", sentence))
     if not terms:
         return 1.0
     score = len(terms & sparse.terms(chunk_text)) / len(terms)
     if not _numbers(sentence) <= _numbers(chunk_text):
+        score = min(score, 0.2)
+    if strict and not _names(sentence) <= {w.lower() for w in WORD.findall(chunk_text)}:
         score = min(score, 0.2)
     return round(score, 4)
 
@@ -46,7 +57,11 @@ class Checked:
 
 
 def check(
-    sentences: list[DraftSentence], hits: list[Hit], sparse: Bm25Encoder, min_support: float
+    sentences: list[DraftSentence],
+    hits: list[Hit],
+    sparse: Bm25Encoder,
+    min_support: float,
+    strict: bool = False,
 ) -> list[Checked]:
     """Per-sentence support; uncited sentences are unsupported (citations are required)."""
     out = []
@@ -55,7 +70,7 @@ def check(
         if hit is None or hit >= len(hits):
             out.append(Checked(sentence, 0.0, False))
             continue
-        score = support(sentence.text, hits[hit].chunk.text, sparse)
+        score = support(sentence.text, hits[hit].chunk.text, sparse, strict)
         out.append(Checked(sentence, score, score >= min_support))
     return out
 
@@ -63,7 +78,8 @@ def check(
 def attribute(
     checked: list[Checked], hits: list[Hit], sparse: Bm25Encoder, min_support: float
 ) -> list[Checked]:
-    """Give each unsupported sentence the passage that supports it best, when one does.
+    """Give each unsupported generated sentence the passage that supports it best (by the
+    strict rule), when one does.
 
     Real models leave citations out or cite the wrong number; the sentence is still
     checked against the passage it ends up citing, by the same rule, so what is kept is
@@ -74,7 +90,7 @@ def attribute(
         if item.supported or not hits:
             out.append(item)
             continue
-        scores = [support(item.sentence.text, hit.chunk.text, sparse) for hit in hits]
+        scores = [support(item.sentence.text, hit.chunk.text, sparse, True) for hit in hits]
         best = max(range(len(hits)), key=lambda i: (scores[i], -i))
         if scores[best] >= min_support:
             item = Checked(replace(item.sentence, hit=best), scores[best], True)

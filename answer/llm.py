@@ -55,7 +55,7 @@ class LlmAnswerer(LlmClient):
             cited = CITE.findall(text)
             hit = int(cited[0]) - 1 if cited and 0 < int(cited[0]) <= len(hits) else None
             sentences.append(DraftSentence(text, hit))
-        return Draft(sentences=sentences, evidence=1.0, attribute=True)
+        return Draft(sentences=sentences, evidence=1.0, generated=True)
 
 
 def claims(content: str) -> list[str]:

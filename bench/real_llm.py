@@ -61,8 +61,9 @@ def measure(settings: Settings, embedder: TorchEmbedder) -> dict[str, Any]:
             started = time.perf_counter()
             draft = answerer.answer(case.question, hits, query.vector(engine.embedder))
             seconds = time.perf_counter() - started
-            checked = ground.check(draft.sentences, hits, engine.sparse, cfg.min_support)
-            checked = ground.attribute(checked, hits, engine.sparse, cfg.min_support)
+            bar = max(cfg.min_support, cfg.min_support_generated)
+            checked = ground.check(draft.sentences, hits, engine.sparse, bar, strict=True)
+            checked = ground.attribute(checked, hits, engine.sparse, bar)
             kept = [c for c in checked if c.supported]
             answer = engine.ask.ask(case.question, principal)
             quotes = {c.n: c.quote for c in answer.citations}

@@ -273,6 +273,13 @@ class AnswerSettings(BaseModel):
     min_support: float = Field(
         0.5, ge=0, le=1, description="a sentence is supported by its passage at or above this"
     )
+    min_support_generated: float = Field(
+        0.75,
+        ge=0,
+        le=1,
+        description="the bar for sentences a model wrote (the LLM answerer), which must also "
+        "name only what their passage names; quotes are held to min_support",
+    )
     grounding_policy: Literal["drop", "refuse"] = Field(
         "drop", description="drop unsupported sentences, or refuse the whole answer"
     )

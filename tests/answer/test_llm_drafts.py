@@ -50,3 +50,17 @@ def test_an_uncited_or_miscited_sentence_gets_the_passage_that_supports_it() -> 
         (0, False),
     ]
     assert ground.attribute([], [], sparse, 0.5) == []
+
+
+def test_a_generated_sentence_must_name_only_what_its_passage_names() -> None:
+    sparse = Bm25Encoder()
+    office = "Our headquarters is at 14 Quai Perrache, 69002 Lyon, on floors 2 to 4."
+    invented = "The Berlin office is located at 14 Quai Perrache, 69002 Lyon."
+    assert ground.support(invented, office, sparse) >= 0.5  # the lenient rule is fooled
+    assert ground.support(invented, office, sparse, strict=True) == 0.2
+    assert (
+        ground.support(
+            "Our headquarters is at 14 Quai Perrache, Lyon.", office, sparse, strict=True
+        )
+        == 1.0
+    )

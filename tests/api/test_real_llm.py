@@ -75,7 +75,7 @@ def ask(api: Api, question: str, key: str | None = None) -> dict[str, Any]:
 
 
 def test_every_kept_sentence_is_supported_or_the_answer_is_refused(real: Api) -> None:
-    min_support = real.settings.answer.min_support
+    min_support = real.settings.answer.min_support_generated
     answered = 0
     for question in QUESTIONS:
         body = ask(real, question)
