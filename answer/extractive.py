@@ -40,6 +40,7 @@ LOOKALIKE = 0.5  # share of title words two look-alike documents have in common
 NAME_BONUS = 0.1  # a unit holding every name the question uses (the model checks this too)
 PART_COVERAGE = 0.5  # a part counts as covered by a unit holding half its terms
 UNCOVERED = 0.25  # ... and as not covered at all below this
+NEXT_WORDS = 60  # the best unit and the sentence after it, together at most this long
 
 
 @dataclass
@@ -184,6 +185,9 @@ class ExtractiveAnswerer:
             if (cand.hit in chunks or len(chunks) < 2) and fits(cand):
                 chosen.append(cand)
                 chunks.add(cand.hit)
+        follows = _next_unit(best, hits)  # the sentence after the best one often holds
+        if follows is not None and best.words + follows.words <= NEXT_WORDS and fits(follows):
+            chosen.append(follows)  # the detail its topic sentence announces
         return chosen, uncovered
 
     def _evidence(
@@ -345,6 +349,22 @@ def _following_list(
         ),
         None,
     )
+
+
+def _next_unit(best: Candidate, hits: list[Hit]) -> Candidate | None:
+    """The sentence (or list item) that directly follows the best unit, in its paragraph
+    or at the start of the next one, unless a heading comes first."""
+    if best.kind not in ("sentence", "item"):
+        return None
+    text, end = hits[best.hit].chunk.text, best.start + len(best.text)
+    for unit in units(text):
+        if unit.start >= end and unit.kind in ("sentence", "item"):
+            gap = text[end : unit.start]
+            quote = text[unit.start : unit.end]
+            if gap.strip() or (len(quote.split()) < MIN_WORDS and ":" not in quote):
+                return None  # a heading: the next section starts
+            return Candidate(best.hit, unit.start, text[unit.start : unit.end], 0.0, unit.kind)
+    return None
 
 
 def _with_list(cand: Candidate, candidates: list[Candidate]) -> Candidate:

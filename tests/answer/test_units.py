@@ -318,3 +318,24 @@ def test_a_leading_condition_does_not_decide_the_kind() -> None:
     assert analyse("If a monitor costs more than $1,000, who owns it?").kinds == ("",)
     assert analyse("When is payday, roughly?").kinds == ("date",)
     assert analyse("Which address does my invoice go to?").kinds == ("contact",)
+
+
+def test_the_sentence_after_the_best_one_comes_with_it() -> None:
+    text = (
+        "Impact awards recognise teammates who go above and beyond for the company.\n\n"
+        "Winners are selected by the executive team from peer nominations.\n\n"
+        "Unrelated\n\nThe office closes on public holidays in every country we work in."
+    )
+    quoted = _answer("Who chooses who gets an Impact award?", [("awards.md", "Awards", text)])
+    assert quoted[0].startswith("Impact awards recognise")
+    assert "Winners are selected by the executive team from peer nominations." in quoted
+    assert not any("public holidays" in q for q in quoted)  # a heading ends the section
+
+
+def test_the_next_sentence_stops_at_a_heading() -> None:
+    text = (
+        "Impact awards recognise teammates who go above and beyond for the company.\n\n"
+        "Holidays\n\nThe office closes on public holidays in every country we work in."
+    )
+    quoted = _answer("Who chooses who gets an Impact award?", [("awards.md", "Awards", text)])
+    assert quoted == ["Impact awards recognise teammates who go above and beyond for the company."]
