@@ -64,7 +64,7 @@ NUMBER_FORMS = {
     "million": ("000,000",),
     **{w: () for w in ("hundred", "billion")},
 }
-NUMBER_WORDS = frozenset(NUMBER_FORMS)
+NUMBER_WORDS = frozenset(NUMBER_FORMS) - {"one"}  # mostly a pronoun: "add one", "which one"
 
 
 def _written(number: str, text: str) -> bool:
@@ -165,19 +165,47 @@ class Evidence:
     value_coverage: float = 1.0
 
 
+# The measure a "how" question asks about ("how *long*", "how *far* ahead") names what
+# is wanted, not a claim the passage must share: "Demos should be *short*" answers it.
+MEASURE = re.compile(r"\bhow ([a-z]+)", re.I)
+# A negation in a clause that only qualifies the question ("where do I get help *if I
+# can't get online*", "a sabbatical *I haven't taken*") does not negate what is asked.
+SUBORDINATE = re.compile(r"\s(?:if|unless|because|although|though|once|whether)\b[^?]*", re.I)
+DECLARATIVE_NEGATION = re.compile(
+    r"\b(?:i|you|we|they|he|she|my|our|your)\s+(?:\w+n't|not|never|cannot)\b", re.I
+)
+
+
+@lru_cache(maxsize=1)
+def _encoder() -> Bm25Encoder:
+    return Bm25Encoder()
+
+
+def _measures(question: str) -> frozenset[int]:
+    return frozenset(
+        t for word in MEASURE.findall(question) for t in to_base(_encoder().terms(word))
+    )
+
+
 def features(ev: Evidence) -> dict[str, float]:
-    """The model's inputs for one draft (all corpus-independent)."""
+    """The model's inputs for one draft (all corpus-independent). Negations and numbers
+    are read from the parts that ask (``analyse``), not from a sentence that sets the
+    scene ("My manager *hasn't* approved it. What happens next?")."""
     q, s = ev.question, ev.sentence
+    asked = analyse(q)
+    asking = " ".join(asked.parts)
+    main = DECLARATIVE_NEGATION.sub(" ", " ".join(SUBORDINATE.sub("", p) for p in asked.parts))
     ql, sl, cl = q.lower(), s.lower(), ev.chunk.lower()
-    q_words = set(WORD.findall(ql))
+    q_words = set(WORD.findall(asking.lower()))
     opposites = opposite_terms()
     missing = ev.q_terms - ev.sentence_terms
     long_question = len(ev.q_terms) >= 3
-    numbers = set(NUMBER.findall(q)) | (q_words & NUMBER_WORDS)
+    numbers = set(NUMBER.findall(asking)) | (q_words & NUMBER_WORDS)
     names = set(NAME.findall(q[1:])) - {"I"}
-    neg_q, neg_s = bool(NEGATION.search(q)), bool(NEGATION.search(s))
+    neg_q, neg_s = bool(NEGATION.search(main)), bool(NEGATION.search(s))
+    measures = _measures(asking)
     n = max(1, len(ev.q_terms))
-    kinds = {k for k in analyse(q).kinds if k in KIND_VALUE}  # the value kinds asked for
+    kinds = {k for k in asked.kinds if k in KIND_VALUE}  # the value kinds asked for
     return {
         "top_score": min(ev.scores[0], 2.0),
         "second_score": min(ev.scores[1], 2.0) if len(ev.scores) > 1 else 0.0,
@@ -195,7 +223,10 @@ def features(ev: Evidence) -> dict[str, float]:
         # "long" missing and "short" in the sentence counts only when the question
         # does not itself use "short" ("short-term disability ... for how long?").
         "opposite_word": float(
-            any((opposites.get(t, frozenset()) & ev.sentence_terms) - ev.q_terms for t in missing)
+            any(
+                (opposites.get(t, frozenset()) & ev.sentence_terms) - ev.q_terms
+                for t in missing - measures
+            )
         ),
         "one_term_missing_sentence": float(long_question and len(missing) == 1),
         "one_term_missing_chunk": float(long_question and len(ev.q_terms - ev.chunk_terms) == 1),

@@ -40,6 +40,7 @@ LOOKALIKE = 0.5  # share of title words two look-alike documents have in common
 NAME_BONUS = 0.1  # a unit holding every name the question uses (the model checks this too)
 PART_COVERAGE = 0.5  # a part counts as covered by a unit holding half its terms
 UNCOVERED = 0.25  # ... and as not covered at all below this
+QUESTION_PENALTY = 0.2
 NEXT_WORDS = 60  # the best unit and the sentence after it, together at most this long
 
 
@@ -163,15 +164,24 @@ class ExtractiveAnswerer:
                     best.label, cand.label = hits[best.hit].chunk.title, hits[cand.hit].chunk.title
                     break
         if len(asked.parts) > 1:
-            for part in asked.parts:
+            for part, kind in zip(asked.parts, asked.kinds, strict=True):
                 p_terms = self.overlap.question_terms(part)
                 if len(p_terms) < 2:
                     continue
+                value = PREFER.get(kind)
                 scored = [
                     (self.overlap.coverage(p_terms, f"{hits[c.hit].chunk.section}\n{c.text}"), c)
                     for c in everything
                 ]
-                cover, cand = max(scored, key=lambda x: (x[0], x[1].score, -x[1].hit, -x[1].start))
+                cover, cand = max(
+                    scored,
+                    key=lambda x: (
+                        x[0] + (KIND_BONUS if value is not None and value.search(x[1].text) else 0),
+                        x[1].score,
+                        -x[1].hit,
+                        -x[1].start,
+                    ),
+                )
                 if any(self.overlap.coverage(p_terms, c.text) >= PART_COVERAGE for c in chosen):
                     continue
                 if cover >= PART_COVERAGE and fits(cand):
@@ -267,6 +277,8 @@ class ExtractiveAnswerer:
                 bonus += NAME_BONUS if names and all(n in quote for n in names) else 0.0
                 words = len(quote.split())
                 score = 0.5 * overlap - 0.03 * rank + bonus - 0.002 * max(0, words - 40)
+                if quote.rstrip().endswith("?"):  # a question in the text asks, it does not answer
+                    score -= QUESTION_PENALTY
                 out.append(
                     Candidate(rank, unit.start, quote, overlap, unit.kind, unit.more, score=score)
                 )

@@ -47,6 +47,11 @@ PREFER = {
         r"\b(?:not(?! only| limited to)|no|never|cannot|exclud\w*|exclusions?|except\w*|limit(?!ed to\b)\w*|restrict\w*|prohibit\w*)\b|n't\b",
         re.I,
     ),
+    "person": re.compile(
+        r"\b(?:team|manager|lead|head of|director|officer|department|representative|supervisor"
+        r"|committee|council|board|ceo|cto|cfo|coo|founders?|hr|people ops|recruiter|admin\w*)\b",
+        re.I,
+    ),
 }
 _KINDS = (
     (
@@ -60,7 +65,8 @@ _KINDS = (
     (
         "contact",
         re.compile(
-            r"\b(?:e-?mail|slack|channel|contact|reach|phone|(?:which|what) address|who (?:do|should|can) i (?:ask|contact|talk|reach|email))\b",
+            r"\b(?:e-?mail|slack|channel|contact|reach|phone|(?:which|what) address|who (?:do|should|can) i (?:ask|contact|talk|reach|email))\b"
+            r"|\b(?:which|what) number\b(?! of)",
             re.I,
         ),
     ),
@@ -80,6 +86,7 @@ _KINDS = (
             re.I,
         ),
     ),
+    ("person", re.compile(r"\b(?:who|whom)\b(?! (?:is|are) eligible| qualif| can)", re.I)),
     ("date", re.compile(r"\bwhen\b|\bwhat (?:date|day|time)\b|\bby when\b", re.I)),
     ("number", re.compile(r"\bhow many\b|\bnumber of\b|\bwhat percent", re.I)),
     (
@@ -87,7 +94,7 @@ _KINDS = (
         re.compile(
             r"\b(?:what|which) (?:are|is) (?:the|my)? ?\w*\s?(?:options|steps|items|types|kinds|benefits|requirements|criteria)\b|\blist\b|\bwhat (?:does|do) .* (?:cover|include)\b|\bwhat (?:can|should) i\b"
             r"|\bwhat (?:are|were) (?:the|some|my|our) \w+s\b|\bname (?:some|a few|the)\b"
-            r"|\bwhat (?:conditions|criteria|requirements|steps|documents|options|ways|things)\b",
+            r"|\bwhat (?:conditions|criteria|requirements|steps|documents|options|ways|things|details|information)\b",
             re.I,
         ),
     ),

@@ -263,7 +263,7 @@ class AnswerSettings(BaseModel):
         50_000, ge=0, description="document sentence vectors kept across requests (0 = off)"
     )
     min_confidence: float = Field(
-        0.3857,
+        0.3846,
         ge=0,
         le=1,
         description="refuse below this confidence; the default is the answerability model's "

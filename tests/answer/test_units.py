@@ -63,7 +63,7 @@ def test_field_lines_are_units_of_their_own() -> None:
 def test_questions_split_into_parts_with_the_kind_each_asks_for() -> None:
     asked = analyse("How much is the gym allowance and who approves it?")
     assert asked.parts == ("How much is the gym allowance", "who approves it")
-    assert asked.kinds == ("amount", "")
+    assert asked.kinds == ("amount", "person")
     assert analyse("How long do I have to file an expense report?").kinds == ("duration",)
     assert analyse("Which Slack channel do I ask about payroll?").kinds == ("contact",)
     assert analyse(
@@ -315,7 +315,7 @@ def test_value_coverage_asks_whether_the_value_is_about_the_question() -> None:
 
 
 def test_a_leading_condition_does_not_decide_the_kind() -> None:
-    assert analyse("If a monitor costs more than $1,000, who owns it?").kinds == ("",)
+    assert analyse("If a monitor costs more than $1,000, who owns it?").kinds == ("person",)
     assert analyse("When is payday, roughly?").kinds == ("date",)
     assert analyse("Which address does my invoice go to?").kinds == ("contact",)
 
@@ -339,3 +339,19 @@ def test_the_next_sentence_stops_at_a_heading() -> None:
     )
     quoted = _answer("Who chooses who gets an Impact award?", [("awards.md", "Awards", text)])
     assert quoted == ["Impact awards recognise teammates who go above and beyond for the company."]
+
+
+def test_a_who_part_prefers_the_unit_naming_a_role() -> None:
+    assert analyse("How often are awards given, and who picks the winners?").kinds == (
+        "duration",
+        "person",
+    )
+    text = (
+        "Awards are given every quarter at the kick-off meeting.\n\n"
+        "Award winners are celebrated with a gift and a post in the winners channel.\n\n"
+        "The executive team reviews nominations and picks the winners."
+    )
+    quoted = _answer(
+        "How often are awards given, and who picks the winners?", [("a.md", "Awards", text)]
+    )
+    assert any("executive team" in q for q in quoted)
