@@ -21,11 +21,14 @@ from core.schema import Hit
 __all__ = ["KIND_VALUE", "PREFER", "Asked", "analyse", "named_documents", "scope_names"]
 
 _NUM = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|sixty|ninety)"
-_UNIT = r"(?:minute|hour|day|week|month|quarter|year|business day|working day)s?"
+_PERIOD = r"(?:minute|hour|day|week|month|quarter|year|business day|working day)"
+_UNIT = rf"{_PERIOD}s?"
 KIND_VALUE = {
     "amount": re.compile(r"[$€£¥]\s?\d|\d\s?(?:usd|eur|gbp|dollars?|euros?|%)|\bpercent\b", re.I),
     "duration": re.compile(
-        rf"\b{_NUM}[\s-]+{_UNIT}\b|\b(?:annual|yearly|monthly|weekly|daily)\b", re.I
+        rf"\b{_NUM}[\s-]+{_UNIT}\b|\b(?:annual(?:ly)?|yearly|monthly|weekly|daily|quarterly|bi-?weekly)\b"
+        rf"|\b(?:once|twice|every (?:other )?{_PERIOD})\b",
+        re.I,
     ),
     "date": re.compile(
         r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d|\b\d{1,2}(?:st|nd|rd|th)\b"
@@ -65,8 +68,10 @@ _KINDS = (
     (
         "contact",
         re.compile(
-            r"\b(?:e-?mail|slack|channel|contact|reach|phone|(?:which|what) address|who (?:do|should|can) i (?:ask|contact|talk|reach|email))\b"
-            r"|\b(?:which|what) number\b(?! of)",
+            r"\b(?:e-?mail (?:address|to|them|it)|(?:which|what|where do i|where should i|where can i) (?:e-?mail|slack|channel|post|ask)"
+            r"|slack channel|(?:phone|fax|telephone) number|fax|(?:do|should|can) i call|number to call"
+            r"|(?:which|what) address|who (?:do|should|can) i e-?mail)\b"
+            r"|\b(?:which|what) number\b(?! of)|\bwhere (?:do|should|can) i (?:e-?mail|send|write|post|ask)\b",
             re.I,
         ),
     ),

@@ -355,3 +355,15 @@ def test_a_who_part_prefers_the_unit_naming_a_role() -> None:
         "How often are awards given, and who picks the winners?", [("a.md", "Awards", text)]
     )
     assert any("executive team" in q for q in quoted)
+
+
+def test_the_kind_comes_from_what_is_asked_not_from_a_topic_word() -> None:
+    assert analyse("How long does Slack keep DMs?").kinds == ("duration",)
+    assert analyse("How long is the activation email good for?").kinds == ("duration",)
+    assert analyse("What do I get toward my phone bill?").kinds == ("",)
+    assert analyse("What is a Junior SRE's role in on-call?").kinds == ("",)
+    assert analyse("Who should I tell about a threat?").kinds == ("person",)
+    assert analyse("Who do I email about payroll?").kinds == ("contact",)
+    assert analyse("What number should I call?").kinds == ("contact",)
+    frequency = "Performance reviews happen twice a year."
+    assert KIND_VALUE["duration"].search(frequency)
