@@ -40,6 +40,7 @@ LOOKALIKE = 0.5  # share of title words two look-alike documents have in common
 NAME_BONUS = 0.1  # a unit holding every name the question uses (the model checks this too)
 PART_COVERAGE = 0.5  # a part counts as covered by a unit holding half its terms
 UNCOVERED = 0.25  # ... and as not covered at all below this
+VALUE_EASE = 0.25  # a unit holding the value a part asks for needs this much less coverage
 QUESTION_PENALTY = 0.2
 NEXT_WORDS = 60  # the best unit and the sentence after it, together at most this long
 
@@ -168,6 +169,8 @@ class ExtractiveAnswerer:
                 p_terms = self.overlap.question_terms(part)
                 if len(p_terms) < 2:
                     continue
+                if asked.context:  # "I didn't add a warranty. How long do I have to add one?"
+                    p_terms = self.overlap.question_terms(f"{asked.context} {part}")
                 value = PREFER.get(kind)
                 scored = [
                     (self.overlap.coverage(p_terms, f"{hits[c.hit].chunk.section}\n{c.text}"), c)
@@ -184,7 +187,9 @@ class ExtractiveAnswerer:
                 )
                 if any(self.overlap.coverage(p_terms, c.text) >= PART_COVERAGE for c in chosen):
                     continue
-                if cover >= PART_COVERAGE and fits(cand):
+                valued = value is not None and bool(value.search(cand.text))
+                enough = PART_COVERAGE - (VALUE_EASE if valued else 0.0)
+                if cover >= enough and fits(cand):
                     chosen.append(cand)
                 elif cover < UNCOVERED:
                     uncovered.append(part)

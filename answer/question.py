@@ -116,6 +116,7 @@ class Asked:
 
     parts: tuple[str, ...]
     kinds: tuple[str, ...]  # one per part ("" when no kind is recognised)
+    context: str = ""  # the scene-setting sentences: the topic a terse part refers to
 
 
 # A leading condition ("If I expense a monitor that costs $1,000, who owns it?") says when,
@@ -141,8 +142,9 @@ def analyse(question: str) -> Asked:
     """Parts (at most three) and the value kind each asks for."""
     parts = tuple(p.strip(" ?.") for p in _SPLIT.split(question.strip()) if len(p.split()) >= 2)
     asking = tuple(p for p in parts if not _STATEMENT.match(p))
+    context = " ".join(p for p in parts if p not in asking) if asking else ""
     parts = (asking or parts)[:3] or (question.strip(" ?"),)
-    return Asked(parts=parts, kinds=tuple(_kind(p) for p in parts))
+    return Asked(parts=parts, kinds=tuple(_kind(p) for p in parts), context=context)
 
 
 _NAME = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][a-zA-Z]+")

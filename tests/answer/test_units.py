@@ -367,3 +367,33 @@ def test_the_kind_comes_from_what_is_asked_not_from_a_topic_word() -> None:
     assert analyse("What number should I call?").kinds == ("contact",)
     frequency = "Performance reviews happen twice a year."
     assert KIND_VALUE["duration"].search(frequency)
+
+
+def test_a_terse_part_reads_the_scene_it_refers_to() -> None:
+    question = (
+        "I bought my laptop myself and didn't add a warranty. How long do I have to add one, "
+        "and who repairs laptops that are out of warranty?"
+    )
+    asked = analyse(question)
+    assert asked.context == "I bought my laptop myself and didn't add a warranty"
+    assert asked.parts == (
+        "How long do I have to add one",
+        "who repairs laptops that are out of warranty",
+    )
+    chunks = [
+        (
+            "repairs.md",
+            "Laptop repairs",
+            "Laptops out of warranty are repaired by our partner ComputerCare, who repairs "
+            "laptops for the whole company. Tech Ops orders every laptop for new hires.",
+        ),
+        (
+            "buying.md",
+            "Buying equipment",
+            "Buy equipment through the portal. Self-bought devices need a warranty added "
+            "within 30 days.",
+        ),
+    ]
+    quoted = _answer(question, chunks)
+    assert "Self-bought devices need a warranty added within 30 days." in quoted
+    assert not any(q.startswith("uncovered") for q in quoted)  # the part is answered
