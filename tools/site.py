@@ -107,14 +107,16 @@ def static_site(
 
 
 @contextmanager
-def site_process(root: Path, start_timeout_s: float = 30) -> Iterator[str]:
-    """Serve ``root`` from a ``python -m http.server`` child; yields the base URL."""
+def site_process(root: Path, log: Path | None = None, start_timeout_s: float = 30) -> Iterator[str]:
+    """Serve ``root`` from a ``python -m http.server`` child; yields the base URL. Its
+    request log (one line per request, with the status) goes to ``log`` when given."""
     port = free_port()
+    sink = log.open("wb") if log else subprocess.DEVNULL
     proc = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+        [sys.executable, "-u", "-m", "http.server", str(port), "--bind", "127.0.0.1"],
         cwd=root,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=sink,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -124,3 +126,5 @@ def site_process(root: Path, start_timeout_s: float = 30) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        if log:
+            sink.close()  # type: ignore[union-attr]
