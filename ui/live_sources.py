@@ -29,11 +29,11 @@ def source_rows(sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "type": s["type"],
             "location": s["location"],
             "schedule": s["schedule"] or "by hand",
-            "last run": _when(s["last_run"]),
+            "last run (UTC)": _when(s["last_run"]),
             "outcome": s["status"],
             "items": s["items"],
             "failed": s["failed"],
-            "next run": _when(s["next_run"]),
+            "next run (UTC)": _when(s["next_run"]),
         }
         for s in sources
     ]
