@@ -25,7 +25,19 @@ from api import errors
 from api.limits import BodyLimit, RateLimiter
 from api.mcp import McpEndpoint
 from api.metrics import Metrics
-from api.routes import admin, answers, ask, auth, chat, health, openai, reviews, sources
+from api.routes import (
+    admin,
+    answers,
+    ask,
+    auth,
+    chat,
+    health,
+    openai,
+    reviews,
+    source_sync,
+    sources,
+)
+from api.syncs import SyncsFactory
 from core.access import Authenticator
 from core.embed import Embedder
 from core.settings import Settings, get_settings
@@ -42,8 +54,14 @@ def handler_threads(settings: Settings) -> int:
     return 4 * (os.cpu_count() or 1)
 
 
-def create_app(settings: Settings | None = None, embedder: Embedder | None = None) -> FastAPI:
-    """Build the app; ``settings`` defaults to the environment's."""
+def create_app(
+    settings: Settings | None = None,
+    embedder: Embedder | None = None,
+    syncs: SyncsFactory | None = None,
+) -> FastAPI:
+    """Build the app; ``settings`` defaults to the environment's. ``syncs`` makes the
+    runner of ``POST /admin/sources/{name}/sync`` from the engine (none: that endpoint
+    answers 503)."""
     settings = settings or get_settings()
     metrics = Metrics()
 
@@ -53,10 +71,13 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         to_thread.current_default_thread_limiter().total_tokens = handler_threads(settings)
         app.state.engine = engine
         app.state.auth = Authenticator(engine.records, settings)
+        app.state.syncs = syncs(engine) if syncs else None
         try:
             async with mcp.manager.run():
                 yield
         finally:
+            if app.state.syncs is not None:
+                await to_thread.run_sync(app.state.syncs.close)
             engine.close()
 
     app = FastAPI(
@@ -76,7 +97,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
         )
-    for module in (health, auth, ask, chat, openai, sources, answers, admin, reviews):
+    for module in (health, auth, ask, chat, openai, sources, answers, admin, source_sync, reviews):
         app.include_router(module.router)
     mcp = McpEndpoint(app)
     app.router.routes.append(

@@ -9,8 +9,9 @@ from fastapi import Depends, Request
 from answer import Engine
 from api.limits import RateLimiter
 from api.metrics import Metrics
+from api.syncs import SourceSyncs
 from core.access import Authenticator, Principal
-from core.errors import AccessDenied
+from core.errors import AccessDenied, SyncUnavailable
 
 
 def get_engine(request: Request) -> Engine:
@@ -37,7 +38,18 @@ def get_authenticator(request: Request) -> Authenticator:
     return auth
 
 
+def get_syncs(request: Request) -> SourceSyncs:
+    """The runner of source syncs the app was built with (503 without one)."""
+    syncs: SourceSyncs | None = request.app.state.syncs
+    if syncs is None:
+        raise SyncUnavailable(
+            "this server cannot start syncs: start it with `cairn serve`, or run `cairn sync`"
+        )
+    return syncs
+
+
 EngineDep = Annotated[Engine, Depends(get_engine)]
+SyncsDep = Annotated[SourceSyncs, Depends(get_syncs)]
 AuthDep = Annotated[Authenticator, Depends(get_authenticator)]
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]
 LimiterDep = Annotated[RateLimiter, Depends(get_limiter)]

@@ -24,7 +24,9 @@ from core.errors import (
     NotFound,
     RateLimited,
     RecordsUnavailable,
+    SourceBusy,
     StoreError,
+    SyncUnavailable,
     UnknownAnswerer,
     UpstreamError,
 )
@@ -43,6 +45,8 @@ STATUS: list[tuple[type[CairnError], int, str]] = [
     (UpstreamError, 502, "Upstream Failure"),
     (GateFailed, 409, "Eval Gate Failed"),
     (Conflict, 409, "Conflict"),
+    (SourceBusy, 409, "Sync Already Running"),
+    (SyncUnavailable, 503, "Sync Unavailable"),
     (RateLimited, 429, "Too Many Requests"),
 ]
 OPENAI_PREFIX = "/v1/"

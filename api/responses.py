@@ -64,18 +64,45 @@ class SourceFile(Public):
     updated_at: datetime
 
 
+class ItemFailure(BaseModel):
+    """An item of a live source that is not indexed, and why."""
+
+    item: str = Field(description="the item's id at its source (path, key or URL)")
+    reason: str
+
+
 class LiveSourcePublic(BaseModel):
     """One source of sources.yaml and its latest sync run."""
 
     name: str
     type: str
+    location: str = Field(description="its path, URL, bucket or repository")
     schedule: str | None
     last_run: datetime | None
+    finished_at: datetime | None = Field(description="when the last run ended (null: running)")
+    trigger: str | None = Field(description="what started the last run: manual, schedule, api")
     status: str = Field(description="ok, failed, running, or never")
     items: int
+    added: int
+    updated: int
+    removed: int
     failed: int
-    error: str
+    error: str = Field(description="why the last run failed as a whole (nothing was changed)")
+    failures: list[ItemFailure] = Field(
+        description="items whose last attempt failed, with the reason"
+    )
     next_run: datetime | None
+
+
+class SyncStarted(Public):
+    """POST /admin/sources/{name}/sync: the run that started in the background; follow it
+    in GET /admin/sources."""
+
+    id: int = Field(description="the run's id in the records DB (source_runs)")
+    source: str
+    trigger: str
+    status: str
+    started_at: datetime
 
 
 class SourceFindings(BaseModel):

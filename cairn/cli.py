@@ -231,7 +231,7 @@ def serve(
     import uvicorn
 
     from answer import preflight
-    from api.app import create_app
+    from cairn.serving import build_app
 
     settings = get_settings()
     if workers > 1 and not settings.qdrant.url:
@@ -242,9 +242,9 @@ def serve(
     embedder = preflight(settings)
     logging.getLogger("cairn").setLevel(logging.INFO)
     if workers > 1:
-        uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers)
+        uvicorn.run("cairn.serving:build_app", factory=True, host=host, port=port, workers=workers)
         return
-    uvicorn.run(create_app(settings, embedder), host=host, port=port, log_level="info")
+    uvicorn.run(build_app(settings, embedder), host=host, port=port, log_level="info")
 
 
 @app.command()

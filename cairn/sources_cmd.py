@@ -36,23 +36,13 @@ def read_specs(settings: Settings, config: Path | None) -> list[SourceSpec]:
     return load_sources(path)
 
 
-def _location(spec: SourceSpec) -> str:
-    if spec.type == "s3":
-        return f"s3://{spec.bucket}/{spec.prefix}" + (
-            f" @ {spec.endpoint_url}" if spec.endpoint_url else ""
-        )
-    if spec.type == "git":
-        return f"{spec.repo} ({spec.branch})"
-    return spec.url or spec.path or ""
-
-
 @sources_app.command("list")
 def sources_list(config: ConfigOpt = None) -> None:
     """The sources declared in sources.yaml."""
     table = Table("name", "type", "location", "groups", "schedule")
     for spec in read_specs(get_settings(), config):
         table.add_row(
-            spec.name, spec.type, _location(spec), ", ".join(spec.groups), spec.schedule or ""
+            spec.name, spec.type, spec.location, ", ".join(spec.groups), spec.schedule or ""
         )
     Console().print(table)
 

@@ -25,6 +25,8 @@ __all__ = [
     "SourceBusy",
     "SourceUnavailable",
     "StoreError",
+    "SyncCancelled",
+    "SyncUnavailable",
     "UnknownAnswerer",
     "Unsupported",
     "UpstreamError",
@@ -60,6 +62,15 @@ class SourceUnavailable(IngestError):
 
 class SourceBusy(CairnError):
     """Another sync of the same source is running; two never run at once."""
+
+
+class SyncCancelled(CairnError):
+    """A sync stopped early because its process is shutting down. Everything stored
+    until then is consistent, and the next sync of the source finishes the work."""
+
+
+class SyncUnavailable(CairnError):
+    """This server cannot start syncs (it was built without a sync runner)."""
 
 
 class EmbedderError(CairnError):

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from core.errors import ConfigError
 
-__all__ = ["LOCATION", "SourceSpec", "interval_of", "load_sources", "next_run"]
+__all__ = ["LOCATION", "SOURCE_MARK", "SourceSpec", "interval_of", "load_sources", "next_run"]
 
 # Each type's required location fields (the registry of types lives in ingest.connectors;
 # this table is what the file is checked against, so the API can read the file too).
@@ -33,6 +33,9 @@ LOCATION: dict[str, tuple[str, ...]] = {
 }
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 INTERVAL = re.compile(r"^(\d+)\s*([smhd])$")
+# Manifest keys of a named source's documents are ``_<source>/<item id>``: a folder's
+# relative paths never start with "_" (the folder walk skips every such path).
+SOURCE_MARK = "_"
 UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
 
@@ -65,6 +68,16 @@ class SourceSpec(BaseModel):
     password_env: str | None = None
     access_key_env: str | None = None
     secret_key_env: str | None = None
+
+    @property
+    def location(self) -> str:
+        """Where the source lives, in one line (its path, URL, bucket or repository)."""
+        if self.type == "s3":
+            endpoint = f" @ {self.endpoint_url}" if self.endpoint_url else ""
+            return f"s3://{self.bucket}/{self.prefix}{endpoint}"
+        if self.type == "git":
+            return f"{self.repo} ({self.branch})"
+        return self.url or self.path or ""
 
     def secret(self, field: str) -> str | None:
         """The value of the environment variable named by ``field`` (e.g. ``password_env``)."""

@@ -16,10 +16,10 @@ from pathlib import Path
 
 from core.records import IndexVersion, ManifestRow
 from core.schema import Chunk
-from core.sources import SourceSpec
+from core.sources import SOURCE_MARK, SourceSpec
 from ingest.connectors import Connector, Item, selected
 from ingest.items import failed_row, failure_reason, parse_item
-from ingest.pipeline import SOURCE_MARK, Ingestor
+from ingest.pipeline import Ingestor
 from ingest.prepare import PARSER_VERSION, Pending
 from ingest.report import FileResult, IngestReport
 

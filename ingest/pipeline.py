@@ -19,6 +19,7 @@ from core.embed import Embedder
 from core.errors import DiskFull
 from core.records import IndexVersion, ManifestRow, Records, review, versions
 from core.settings import Settings
+from core.sources import SOURCE_MARK
 from core.sparse import Bm25Encoder
 from core.store import StoredPoint, VectorStore
 from ingest.chunk import index_text
@@ -30,9 +31,6 @@ MB = 1024 * 1024
 # Disk one chunk takes in the embedded engine (vector, sparse vector, payload, payload
 # indexes, WAL, optimizer segments): ~35 KB measured on a 1,600-chunk corpus; rounded up.
 BYTES_PER_CHUNK = 64 * 1024
-# Manifest keys of named sources start with this: a folder's relative paths never do
-# (walk() skips every path with a part starting with "_" or ".").
-SOURCE_MARK = "_"
 EmbedderFactory = Callable[[Sequence[str]], Embedder]
 
 

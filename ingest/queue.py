@@ -4,7 +4,9 @@
 a redelivered batch relies on: late acknowledgement (a batch is acknowledged only after
 it returned), reject-and-requeue when a worker process dies mid-batch, one message
 prefetched per worker process, retries with exponential backoff, and a Redis visibility
-timeout above the longest batch.
+timeout above the longest batch. On Redis, a message that stays unacknowledged longer
+than the visibility timeout is handed to another worker, and a retry waits out its
+countdown unacknowledged, so the retry backoff is capped at half the visibility timeout.
 
 A batch task fetches, parses, chunks and embeds its items and *returns* the manifest
 rows and points: it writes nothing. The one writer (``ingest.queued``, inside ``cairn
@@ -29,6 +31,7 @@ from ingest.connectors import Item, build_connector
 from ingest.items import failure_reason, parse_item
 
 BATCH_TASK = "cairn.ingest_batch"
+RETRY_BACKOFF_MAX_S = 300
 # Called with the batch payload as a worker starts each batch (fault drills and tests).
 BatchHook = Callable[[dict[str, Any]], None]
 log = logging.getLogger("cairn.worker")
@@ -75,11 +78,17 @@ def make_app(settings: Settings, on_batch: BatchHook | None = None) -> Any:
         reject_on_worker_lost=True,
         autoretry_for=(Exception,),
         retry_backoff=True,
-        retry_backoff_max=300,
+        retry_backoff_max=retry_backoff_max(settings),
         retry_jitter=True,
         max_retries=q.max_retries,
     )(worker.run)
     return app
+
+
+def retry_backoff_max(settings: Settings) -> int:
+    """The longest wait before a retry: at most half the visibility timeout (Redis
+    redelivers a message left unacknowledged longer than that)."""
+    return min(RETRY_BACKOFF_MAX_S, settings.queue.visibility_timeout_s // 2)
 
 
 def item_payload(item: Item) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import json
 import os
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -126,6 +127,11 @@ class CairnClient:
         result: dict[str, Any] = self._request("GET", "/admin/sources")
         return result
 
+    def sync_source(self, name: str) -> dict[str, Any]:
+        """POST /admin/sources/{name}/sync: start a sync in the background (its run)."""
+        result: dict[str, Any] = self._request("POST", f"/admin/sources/{quote(name)}/sync")
+        return result
+
     def promote(self, version: int) -> None:
         """POST /admin/index/{version}/promote."""
         self._request("POST", f"/admin/index/{version}/promote")
@@ -192,6 +198,8 @@ def _explain(response: httpx.Response) -> str:
         return f"Your API key was not accepted ({detail}). Check it in the sidebar."
     if response.status_code == 403:
         return "This page needs the admin key."
+    if response.status_code == 409:
+        return str(detail)
     if response.status_code == 503:
         return f"Cairn is not ready: {detail}"
     return f"The API answered {response.status_code}: {detail}"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import asdict
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -13,6 +15,7 @@ from api.deps import AdminDep, EngineDep
 from api.responses import (
     EvalSummary,
     FeedbackEntry,
+    ItemFailure,
     LiveSourcePublic,
     LiveVersion,
     MonitorReport,
@@ -24,8 +27,9 @@ from core.errors import NotFound
 from core.records import audit, monitor, runs, utcnow, versions
 from core.records.quality import manifest_findings
 from core.records.repository import Records
+from core.records.rows import ManifestRow, SourceRun
 from core.settings import Settings
-from core.sources import load_sources
+from core.sources import SOURCE_MARK, SourceSpec, load_sources
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 
@@ -45,34 +49,52 @@ def sources(_: AdminDep, engine: EngineDep) -> SourcesPublic:
         last_sync=version.updated_at,
         files=[SourceFile.model_validate(r) for r in sorted(rows.values(), key=lambda r: r.path)],
         findings=SourceFindings(near_empty=near_empty, **asdict(found)),
-        sources=live_sources(engine.settings, engine.records),
+        sources=live_sources(engine.settings, engine.records, rows.values()),
     )
 
 
-def live_sources(settings: Settings, records: Records) -> list[LiveSourcePublic]:
-    """The sources of sources.yaml with their last run and next due time."""
+def live_sources(
+    settings: Settings, records: Records, rows: Iterable[ManifestRow]
+) -> list[LiveSourcePublic]:
+    """The sources of sources.yaml with their last run, next due time, and the items of
+    each that are not indexed (from the live version's manifest ``rows``)."""
     if settings.sources is None:
         return []
     specs = load_sources(settings.sources)
     last = runs.last_runs(records)
     due = runs.due_times(records, specs, utcnow())
-    out = []
-    for spec in specs:
-        run = last.get(spec.name)
-        out.append(
-            LiveSourcePublic(
-                name=spec.name,
-                type=spec.type,
-                schedule=spec.schedule,
-                last_run=runs.aware(run.started_at) if run else None,
-                status=run.status if run else "never",
-                items=run.items if run else 0,
-                failed=run.failed if run else 0,
-                error=run.error if run else "",
-                next_run=due[spec.name],
-            )
-        )
-    return out
+    failures: dict[str, list[ItemFailure]] = {}
+    for row in rows:
+        if row.path.startswith(SOURCE_MARK) and row.status == "failed":
+            name, _, item = row.path[len(SOURCE_MARK) :].partition("/")
+            failures.setdefault(name, []).append(ItemFailure(item=item, reason=row.error or ""))
+    return [_live_source(spec, last.get(spec.name), due[spec.name], failures) for spec in specs]
+
+
+def _live_source(
+    spec: SourceSpec,
+    run: SourceRun | None,
+    next_run: datetime | None,
+    failures: dict[str, list[ItemFailure]],
+) -> LiveSourcePublic:
+    return LiveSourcePublic(
+        name=spec.name,
+        type=spec.type,
+        location=spec.location,
+        schedule=spec.schedule,
+        last_run=runs.aware(run.started_at) if run else None,
+        finished_at=runs.aware(run.finished_at) if run and run.finished_at else None,
+        trigger=run.trigger if run else None,
+        status=run.status if run else "never",
+        items=run.items if run else 0,
+        added=run.added if run else 0,
+        updated=run.updated if run else 0,
+        removed=run.removed if run else 0,
+        failed=run.failed if run else 0,
+        error=run.error if run else "",
+        failures=sorted(failures.get(spec.name, []), key=lambda f: f.item),
+        next_run=next_run,
+    )
 
 
 @router.post("/index/{version}/promote", response_model=LiveVersion)

@@ -8,6 +8,7 @@ Where the CPU has bf16 units the remaining float ops run in bf16 (a hint, not a 
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import logging
@@ -151,6 +152,38 @@ def quantize_in_child(target: Path, texts: Sequence[str]) -> None:
         raise EmbedderError(f"int8 quantization failed: {proc.stderr.strip()[-1500:]}")
 
 
+def ensure_model(
+    models_path: Path,
+    calibration: Callable[[], Sequence[str]] | None,
+    calibration_size: int,
+    quantizer: Callable[[Path, Sequence[str]], None] = quantize_in_child,
+) -> Path:
+    """The folder of the cached int8 IR, quantized first if missing.
+
+    Processes that share a models folder (``cairn worker`` processes, the sync process)
+    take a lock on it first: the first quantizes, the others wait and then load the same
+    model, so every process embeds with identical vectors (each quantizing on its own
+    texts would give each slightly different ones) and the work is done once."""
+    ir_dir = models_path / CACHE_NAME
+    if (ir_dir / "model.xml").exists():
+        return ir_dir
+    models_path.mkdir(parents=True, exist_ok=True)
+    with (models_path / ".quantize.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        if (ir_dir / "model.xml").exists():  # quantized by another process meanwhile
+            return ir_dir
+        texts = [t for t in (calibration() if calibration else []) if t.strip()]
+        if len(texts) < 16:
+            raise EmbedderError(
+                "no int8 model cached yet and fewer than 16 calibration passages given; "
+                "run `cairn ingest` once (it calibrates on your corpus)"
+            )
+        step = max(1, len(texts) // calibration_size)
+        log.info("quantizing MiniLM to int8 on %d passages", len(texts[::step]))
+        quantizer(ir_dir, texts[::step][:calibration_size])
+    return ir_dir
+
+
 class OpenVinoEmbedder:
     """Embeds with a cached int8 OpenVINO IR of MiniLM; mean pooling + L2 norm like ST."""
 
@@ -186,17 +219,7 @@ class OpenVinoEmbedder:
         calibration_size: int,
     ) -> OpenVinoEmbedder:
         """Open the cached IR, quantizing it first (on ``calibration`` texts) if missing."""
-        ir_dir = models_path / CACHE_NAME
-        if not (ir_dir / "model.xml").exists():
-            texts = [t for t in (calibration() if calibration else []) if t.strip()]
-            if len(texts) < 16:
-                raise EmbedderError(
-                    "no int8 model cached yet and fewer than 16 calibration passages given; "
-                    "run `cairn ingest` once (it calibrates on your corpus)"
-                )
-            step = max(1, len(texts) // calibration_size)
-            log.info("quantizing MiniLM to int8 on %d passages", len(texts[::step]))
-            quantize_in_child(ir_dir, texts[::step][:calibration_size])
+        ir_dir = ensure_model(models_path, calibration, calibration_size)
         return cls(ir_dir, threads, batch_size, bf16)
 
     def embed(self, texts: Sequence[str]) -> Vectors:

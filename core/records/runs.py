@@ -8,11 +8,20 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from core.errors import NotFound
 from core.records.repository import Records
 from core.records.rows import SourceRun, utcnow
 from core.sources import SourceSpec, next_run
 
-__all__ = ["aware", "due_times", "finish_run", "last_runs", "last_tokens", "start_run"]
+__all__ = [
+    "aware",
+    "due_times",
+    "finish_run",
+    "get_run",
+    "last_runs",
+    "last_tokens",
+    "start_run",
+]
 
 
 def start_run(records: Records, source: str, trigger: str = "manual") -> SourceRun:
@@ -72,3 +81,12 @@ def due_times(
         started = aware(run.started_at) if run else None
         out[spec.name] = next_run(spec.schedule, started, now) if spec.schedule else None
     return out
+
+
+def get_run(records: Records, run_id: int) -> SourceRun:
+    """One run by id (NotFound when there is none)."""
+    with records.session() as s:
+        row = s.get(SourceRun, run_id)
+        if row is None:
+            raise NotFound(f"no sync run {run_id}")
+        return row

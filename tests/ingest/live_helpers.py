@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from answer import build_engine
@@ -60,25 +54,3 @@ def cited(settings: Settings, question: str, groups: list[str]) -> set[str]:
     finally:
         engine.close()
     return {c.source for c in answer.citations}
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-@contextmanager
-def static_site(
-    root: Path, handler: type[http.server.BaseHTTPRequestHandler] = _Quiet
-) -> Iterator[str]:
-    """Serve ``root`` over HTTP on loopback (http.server); yields the base URL."""
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(root))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -17,6 +17,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -31,7 +32,10 @@ from tests.ingest.helpers import CountingEmbedder
 from tests.ingest.live_helpers import live_chunks, sync
 
 pytestmark = pytest.mark.integration
-BROKER = os.environ.get("CAIRN_TEST_BROKER", "amqp://guest:guest@127.0.0.1:5672//")
+BROKERS = {
+    "rabbitmq": os.environ.get("CAIRN_TEST_BROKER", "amqp://guest:guest@127.0.0.1:5672//"),
+    "redis": os.environ.get("CAIRN_TEST_REDIS_BROKER", "redis://127.0.0.1:6379/5"),
+}
 
 
 def _port_open(host: str, port: int) -> bool:
@@ -42,18 +46,24 @@ def _port_open(host: str, port: int) -> bool:
         return False
 
 
-@pytest.fixture
-def queue_env(tmp_path: Path) -> dict[str, str]:
-    """Broker settings of one test: its own queue name."""
+def _broker_env(kind: str) -> dict[str, str]:
+    """Broker settings of one test on broker ``kind``: its own queue name."""
     pytest.importorskip("celery", reason="the queue extra is not installed")
-    if not _port_open("127.0.0.1", 5672):
-        pytest.skip("RabbitMQ is not listening on 127.0.0.1:5672")
+    url = urlsplit(BROKERS[kind])
+    if not _port_open(url.hostname or "127.0.0.1", url.port or 0):
+        pytest.skip(f"{kind} is not listening on {url.hostname}:{url.port}")
     return {
-        "CAIRN_QUEUE__BROKER_URL": BROKER,
+        "CAIRN_QUEUE__BROKER_URL": BROKERS[kind],
         "CAIRN_QUEUE__QUEUE_NAME": f"cairn.test.{uuid.uuid4().hex[:10]}",
         "CAIRN_QUEUE__BATCH_ITEMS": "3",
         "CAIRN_QUEUE__RESULT_TIMEOUT_S": "120",
     }
+
+
+@pytest.fixture(params=["rabbitmq", "redis"])
+def queue_env(request: pytest.FixtureRequest) -> dict[str, str]:
+    """Broker settings on RabbitMQ, then on Redis (each skipped when it is not running)."""
+    return _broker_env(request.param)
 
 
 @pytest.fixture

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-import http.server
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from core.settings import Settings
+from tests.conftest import SAMPLES
 from tests.ingest.helpers import CountingEmbedder
-from tests.ingest.live_helpers import by_source, cited, live_chunks, static_site, sync
+from tests.ingest.live_helpers import by_source, cited, live_chunks, sync
+from tools.site import (
+    CHROME,
+    FOOTER,
+    QuietHandler,
+    page_html,
+    render_site,
+    static_site,
+    write_sitemap,
+)
 
 pytestmark = pytest.mark.integration
 
-CHROME = "Acme intranet navigation bar with many links"
-FOOTER = "Copyright Acme footer boilerplate text"
 PAGES = {
     "index.html": (
         "Welcome",
@@ -49,14 +55,9 @@ PAGES = {
 
 
 def page(title: str, body: str, links: list[str]) -> str:
-    nav = "".join(f'<li><a href="{h}">{h}</a></li>' for h in links)
+    nav = f"<p>{CHROME}</p><ul>" + "".join(f'<li><a href="{h}">{h}</a></li>' for h in links)
     paragraphs = "".join(f"<p>{body} {body}</p>" for _ in range(3))
-    return (
-        f"<html><head><title>{title}</title></head><body>"
-        f"<nav><p>{CHROME}</p><ul>{nav}</ul></nav>"
-        f"<main><article><h1>{title}</h1>{paragraphs}</article></main>"
-        f"<footer><p>{FOOTER}</p></footer></body></html>"
-    )
+    return page_html(title, f"<h1>{title}</h1>{paragraphs}", nav + "</ul>")
 
 
 def build_site(root: Path, sitemap: bool = False, base: str = "") -> None:
@@ -67,23 +68,14 @@ def build_site(root: Path, sitemap: bool = False, base: str = "") -> None:
     (root / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
     (root / "robots.txt").write_text("User-agent: *\nDisallow: /private/\n")
     if sitemap:
-        locs = "".join(
-            f"<url><loc>{base}/{n}</loc></url>"
-            for n in ("index.html", "travel.html", "security.html")
-        )
-        (root / "sitemap.xml").write_text(
-            f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>'
-        )
+        write_sitemap(root, [f"{base}/{n}" for n in ("index.html", "travel.html", "security.html")])
 
 
-class Recording(http.server.SimpleHTTPRequestHandler):
-    """Static files, recording each status; paths under /boom/ answer 500."""
+class Recording(QuietHandler):
+    """Static files, recording each status; every GET answers 503 while ``broken``."""
 
     statuses: list[tuple[str, int]] = []
     broken = False
-
-    def log_message(self, *args: Any) -> None:
-        pass
 
     def send_response(self, code: int, message: str | None = None) -> None:
         Recording.statuses.append((self.path, code))
@@ -168,3 +160,27 @@ def test_sitemap_uses_conditional_get_and_deleted_pages_leave_answers(
     down = sync(settings, **spec)
     assert not down.ok and "ConnectError" in (down.error or "")
     assert by_source(settings) == before
+
+
+def test_rendered_markdown_site_syncs_and_an_unchanged_resync_costs_only_304s(
+    settings: Settings, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    Recording.statuses, Recording.broken = [], False
+    with static_site(site, Recording) as url:
+        urls = render_site(SAMPLES, site, url)
+        spec = dict(name="handbook", type="web", url=url + "/")
+        first = sync(settings, **spec)
+        assert first.report is not None and first.report.count("added") == len(urls) > 5
+        chunks = live_chunks(settings)
+        assert {c.source for c in chunks} == set(urls)
+        assert not any(CHROME in c.text or FOOTER in c.text for c in chunks)
+        Recording.statuses = []
+        again = CountingEmbedder()
+        second = sync(settings, again, **spec)
+        assert second.report is not None and again.embedded == 0
+        assert second.report.count("unchanged") == len(urls)
+        assert sorted(code for path, code in Recording.statuses if path.endswith(".html")) == [
+            304
+        ] * len(urls)

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.app import create_app
+from cairn.serving import build_app
 from tests.api.conftest import Api, prepare, torch_embedder
 from tests.conftest import ROOT, SAMPLES
 from tools.testserver import background, free_port
@@ -36,8 +36,19 @@ def api_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     tmp = tmp_path_factory.mktemp("ui")
     shutil.copytree(SAMPLES, tmp / "corpus")
-    settings = prepare(tmp, tmp / "corpus", auth={"anonymous": True, "admin_key": Api.admin_key})
-    with background(create_app(settings, torch_embedder())) as url:
+    notes = tmp / "notes"
+    notes.mkdir()
+    (notes / "roof.md").write_text("# Roof\n\nThe roof of the annex is painted green.\n")
+    (notes / "broken.pdf").write_bytes(b"%PDF-1.4 not really a PDF")
+    config = tmp / "sources.yaml"
+    config.write_text(f"sources:\n  - {{name: notes, type: folder, path: {notes}, schedule: 1h}}\n")
+    settings = prepare(
+        tmp,
+        tmp / "corpus",
+        auth={"anonymous": True, "admin_key": Api.admin_key},
+        sources=str(config),
+    )
+    with background(build_app(settings, torch_embedder())) as url:
         yield url
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+
+import httpx
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -114,3 +117,40 @@ def test_review_queue_in_the_admin_ui(monkeypatch: pytest.MonkeyPatch, api_url: 
         api_url + "/reviews", headers={"Authorization": f"Bearer {Api.admin_key}"}
     ).json()
     assert len(after) == before - 1
+
+
+def test_admin_shows_live_sources_and_syncs_one_now(
+    monkeypatch: pytest.MonkeyPatch, api_url: str
+) -> None:
+    admin = _app(monkeypatch, api_url, key=Api.admin_key)
+    admin.switch_page(str(ROOT / "ui" / "views" / "admin.py")).run()
+    assert not admin.exception
+    assert any(h.value == "Live sources" for h in admin.subheader)
+    table = next(d.value for d in admin.dataframe if "location" in d.value.columns)
+    row = table.iloc[0]
+    assert (row["name"], row["type"], row["schedule"], row["outcome"]) == (
+        "notes",
+        "folder",
+        "1h",
+        "never",
+    )
+    admin.button(key="sync-notes").click().run()
+    assert any("Sync of notes started" in s.value for s in admin.success), admin.error
+
+    headers = {"Authorization": f"Bearer {Api.admin_key}"}
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        sources = httpx.get(api_url + "/admin/sources", headers=headers).json()["sources"]
+        if sources[0]["status"] != "running":
+            break
+        time.sleep(0.2)
+    admin.run()
+    table = next(d.value for d in admin.dataframe if "location" in d.value.columns)
+    assert (table.iloc[0]["outcome"], table.iloc[0]["items"], table.iloc[0]["failed"]) == (
+        "ok",
+        2,
+        1,
+    )
+    assert any(e.label == "Items not indexed: 1" for e in admin.expander)
+    failures = next(d.value for d in admin.dataframe if "reason" in d.value.columns)
+    assert list(failures["item"]) == ["broken.pdf"] and failures["reason"][0]

@@ -8,6 +8,7 @@ land in tests/artifacts/ (git-ignored).
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -85,4 +86,36 @@ def test_ask_cite_open_source_and_feedback(browser, stack: Stack, artifacts: Pat
     page.get_by_role("button", name="Search").click()
     page.get_by_text("Laptop and accounts").first.wait_for(timeout=30_000)
     page.screenshot(path=str(artifacts / "05-lookup.png"), full_page=True)
+    page.close()
+
+
+def test_admin_sees_live_sources_and_syncs_one(browser, stack: Stack, artifacts: Path) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(stack.ui_url)
+    page.get_by_text("Ask the handbook").wait_for(timeout=60_000)
+    page.get_by_text("Signed in as").wait_for(timeout=60_000)
+    key = page.get_by_role("textbox", name="API key or token")
+    if not key.is_visible():
+        page.get_by_text("Sign in", exact=True).click()  # unfold the sign-in box
+    key.fill(stack.admin_key)
+    key.press("Enter")
+    page.get_by_role("link", name="Admin").click(timeout=60_000)
+    page.get_by_text("Live sources").wait_for(timeout=60_000)
+    page.get_by_text("never synced").first.wait_for()
+    page.screenshot(path=str(artifacts / "06-admin-live-sources.png"), full_page=True)
+
+    page.get_by_role("button", name="Sync now").click()
+    page.get_by_text("Sync of notes started").wait_for(timeout=30_000)
+    headers = {"Authorization": f"Bearer {stack.admin_key}"}
+    deadline = time.monotonic() + 120
+    source = {"status": "running"}
+    while source["status"] == "running" and time.monotonic() < deadline:
+        source = httpx.get(stack.api_url + "/admin/sources", headers=headers).json()["sources"][0]
+        time.sleep(0.2)
+    assert source["status"] == "ok" and source["trigger"] == "api"
+    page.get_by_role("link", name="Ask").click()  # leave and come back: the page reloads
+    page.get_by_text("Ask the handbook").wait_for(timeout=60_000)
+    page.get_by_role("link", name="Admin").click()
+    page.get_by_text("Items not indexed: 1").wait_for(timeout=60_000)
+    page.screenshot(path=str(artifacts / "07-admin-after-sync.png"), full_page=True)
     page.close()

@@ -8,6 +8,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from ui.client import ApiError
+from ui.live_sources import live_sources
 from ui.session import client
 
 
@@ -53,6 +54,7 @@ with sources_tab:
         c3.metric("Not indexed", len(failed))
         c4.metric("Index", f"v{status['version']} · rev {status['revision']}")
         st.caption(f"Corpus `{status['corpus_root']}` · last sync {status['last_sync'][:19]}")
+        live_sources(api, status.get("sources", []))
         if failed:
             st.subheader("Not indexed")
             st.dataframe(
