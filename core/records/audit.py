@@ -18,11 +18,7 @@ def record_answer(records: Records, row: AnswerRecord) -> None:
 
 def get_answer(records: Records, answer_id: str) -> AnswerRecord:
     """One audit record, or NotFound."""
-    with records.session() as s:
-        row = s.get(AnswerRecord, answer_id)
-    if row is None:
-        raise NotFound(f"no answer with id {answer_id}")
-    return row
+    return records.fetch(AnswerRecord, answer_id, NotFound(f"no answer with id {answer_id}"))
 
 
 def list_answers(

@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.engine import Engine
@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session, defer, sessionmaker
 
 from core.errors import CairnError, RecordsUnavailable, VersionNotFound
 from core.records.rows import Base, EvalRun, IndexEvent, IndexVersion, ManifestRow, utcnow
+
+R = TypeVar("R", bound=Base)
 
 __all__ = [
     "Base",
@@ -139,6 +141,14 @@ class Records:
                     raise
                 time.sleep(0.2 * 2**attempt)
 
+    def fetch(self, model: type[R], key: Any, missing: Exception) -> R:
+        """The ``model`` row with primary key ``key``; ``missing`` is raised without one."""
+        with self.session() as s:
+            row = s.get(model, key)
+        if row is None:
+            raise missing
+        return row
+
     # -- index versions --------------------------------------------------------------
     def versions(self) -> list[IndexVersion]:
         """All versions, newest first."""
@@ -153,11 +163,9 @@ class Records:
 
     def version(self, number: int) -> IndexVersion:
         """One version, or VersionNotFound."""
-        with self.session() as s:
-            row = s.get(IndexVersion, number)
-            if row is None:
-                raise VersionNotFound(f"index version {number} does not exist")
-            return row
+        return self.fetch(
+            IndexVersion, number, VersionNotFound(f"index version {number} does not exist")
+        )
 
     def new_version(self, **fields: Any) -> IndexVersion:
         """Register the next version number."""

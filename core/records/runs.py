@@ -85,8 +85,4 @@ def due_times(
 
 def get_run(records: Records, run_id: int) -> SourceRun:
     """One run by id (NotFound when there is none)."""
-    with records.session() as s:
-        row = s.get(SourceRun, run_id)
-        if row is None:
-            raise NotFound(f"no sync run {run_id}")
-        return row
+    return records.fetch(SourceRun, run_id, NotFound(f"no sync run {run_id}"))
