@@ -99,6 +99,13 @@ class GitConnector:
         return last
 
     def fetch(self, item: Item) -> Fetched:
-        """The file's bytes at the commit of its version token."""
-        data = self._git("cat-file", "blob", f"{item.version}:{item.id}", error=IngestError)
+        """The file's bytes at the commit of its version token. A mirror that lacks the
+        commit (a queue worker with a home of its own, or one that listed earlier) is
+        fetched first."""
+        spec = f"{item.version}:{item.id}"
+        try:
+            data = self._git("cat-file", "blob", spec, error=IngestError)
+        except IngestError:
+            self._update()
+            data = self._git("cat-file", "blob", spec, error=IngestError)
         return Fetched(data, "")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from core.settings import Settings
+from ingest.connectors.git import GitConnector
 from tests.ingest.helpers import CountingEmbedder
 from tests.ingest.live_helpers import by_source, cited, live_chunks, sync
 from tools.testserver import free_port
@@ -237,3 +238,17 @@ def test_git_branch_include_commit_tokens_links_and_deletion(
     assert sync(settings, **spec).ok and set(by_source(settings)) == {"guides/travel.md"}
     failed = sync(settings, **{**spec, "repo": str(tmp_path / "missing.git")})
     assert not failed.ok and set(by_source(settings)) == {"guides/travel.md"}
+
+
+def test_a_git_item_is_fetched_by_a_worker_with_its_own_mirror(tmp_path: Path) -> None:
+    bare, work = tmp_path / "docs.git", tmp_path / "work"
+    git(tmp_path, "init", "-q", "--bare", str(bare))
+    git(tmp_path, "init", "-q", "-b", "main", str(work))
+    (work / "pay.md").write_text(PAY)
+    git(work, "add", "-A")
+    git(work, "commit", "-qm", "first")
+    git(work, "push", "-q", str(bare), "main")
+    lister = GitConnector(str(bare), "main", tmp_path / "sync-home" / "repo.git")
+    (item,) = lister.list_items({})
+    worker = GitConnector(str(bare), "main", tmp_path / "worker-home" / "repo.git")
+    assert worker.fetch(item).data == PAY.encode()
