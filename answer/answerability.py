@@ -172,8 +172,11 @@ MEASURE = re.compile(r"\bhow ([a-z]+)", re.I)
 # can't get online*", "a sabbatical *I haven't taken*") does not negate what is asked.
 SUBORDINATE = re.compile(r"\s(?:if|unless|because|although|though|once|whether)\b[^?]*", re.I)
 DECLARATIVE_NEGATION = re.compile(
-    r"\b(?:i|you|we|they|he|she|my|our|your)\s+(?:\w+n't|not|never|cannot)\b", re.I
+    r"\b(?:i|you|we|they|he|she|my|our|your)\s+(?:\w+n't|not|never|cannot)\b"
+    r"|\b(?:not (?:sure|certain|clear)|no idea)\b",  # a hedge: "Not sure whether ... — who?"
+    re.I,
 )
+ACRONYM_PLURAL = re.compile(r"^([A-Z]{2,})s$")  # "FSAs" is found as "FSA"
 
 
 @lru_cache(maxsize=1)
@@ -201,7 +204,7 @@ def features(ev: Evidence) -> dict[str, float]:
     missing = ev.q_terms - ev.sentence_terms
     long_question = len(ev.q_terms) >= 3
     numbers = set(NUMBER.findall(asking)) | (q_words & NUMBER_WORDS)
-    names = set(NAME.findall(q[1:])) - {"I"}
+    names = {ACRONYM_PLURAL.sub(r"\1", x) for x in NAME.findall(q[1:])} - {"I"}
     neg_q, neg_s = bool(NEGATION.search(main)), bool(NEGATION.search(s))
     measures = _measures(asking)
     n = max(1, len(ev.q_terms))

@@ -196,3 +196,14 @@ def test_weights_for_other_features_are_rejected(tmp_path: Path) -> None:
     bad.write_text(json.dumps(shipped))
     with pytest.raises(ValueError, match="refit"):
         Model.load(bad)
+
+
+def test_a_hedge_is_no_negation_and_an_acronym_plural_is_its_acronym() -> None:
+    hedged = "Not sure whether my side gig counts as our industry. Who should I ping?"
+    found = features(_evidence(hedged, "Ask Jason or David whether it counts."))
+    assert found["negation_question"] == 0
+    plural = "Who administers our FSAs?"
+    assert (
+        features(_evidence(plural, "Our FSA is administered by FLEX."))["names_missing_sentence"]
+        == 0
+    )
