@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from answer.overlap import to_base
-from answer.question import KIND_VALUE, analyse
+from answer.question import KIND_VALUE, analyse, scope_names
 from core.sparse import Bm25Encoder
 
 WEIGHTS = Path(__file__).parent / "data" / "answerability.json"
@@ -40,7 +40,6 @@ WORDNET = Path(__file__).parent / "data" / "opposites.json"  # tools/build_oppos
 NEGATION = re.compile(r"\b(?:not|never|no|none|neither|nor|without|cannot)\b|n't\b", re.I)
 WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+(?:[.,]\d+)*")
 NUMBER = re.compile(r"\b\d[\d,.]*\b")
-NAME = re.compile(r"\b[A-Z][a-zA-Z]+")
 # Number words and the digits a document may write them with ("first" is "1st").
 NUMBER_FORMS = {
     **{
@@ -204,7 +203,7 @@ def features(ev: Evidence) -> dict[str, float]:
     missing = ev.q_terms - ev.sentence_terms
     long_question = len(ev.q_terms) >= 3
     numbers = set(NUMBER.findall(asking)) | (q_words & NUMBER_WORDS)
-    names = {ACRONYM_PLURAL.sub(r"\1", x) for x in NAME.findall(q[1:])} - {"I"}
+    names = {ACRONYM_PLURAL.sub(r"\1", x) for x in scope_names(q)}
     neg_q, neg_s = bool(NEGATION.search(main)), bool(NEGATION.search(s))
     measures = _measures(asking)
     n = max(1, len(ev.q_terms))

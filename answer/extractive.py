@@ -21,10 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
-from answer.answerability import NAME, Evidence, Model, features, opposite_terms
+from answer.answerability import Evidence, Model, features, opposite_terms
 from answer.drafts import Draft, DraftSentence
 from answer.overlap import Overlap
-from answer.question import KIND_VALUE, PREFER, Asked, analyse, named_documents
+from answer.question import KIND_VALUE, PREFER, Asked, analyse, named_documents, scope_names
 from answer.units import Unit, units
 from answer.vectors import SentenceVectors
 from core.embed import Embedder
@@ -256,7 +256,7 @@ class ExtractiveAnswerer:
         scoped: set[int],
     ) -> list[Candidate]:
         kinds = {k for k in asked.kinds if k}
-        names = set(NAME.findall(question[1:])) - {"I"}  # "SMS", "Colorado", "Northwind"
+        names = set(scope_names(question))  # "SMS", "Colorado", "Northwind"
         out = []
         for rank, hit in enumerate(hits):
             text = hit.chunk.text

@@ -207,3 +207,10 @@ def test_a_hedge_is_no_negation_and_an_acronym_plural_is_its_acronym() -> None:
         features(_evidence(plural, "Our FSA is administered by FLEX."))["names_missing_sentence"]
         == 0
     )
+
+
+def test_a_word_starting_a_later_sentence_is_no_name() -> None:
+    asked = "I'm joining soon. What laptop should I order?"
+    assert (
+        features(_evidence(asked, "Order a laptop from the list."))["names_missing_sentence"] == 0
+    )
