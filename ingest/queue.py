@@ -74,6 +74,7 @@ def make_app(settings: Settings, on_batch: BatchHook | None = None) -> Any:
     worker = BatchWorker(settings, on_batch)
     app.task(
         name=BATCH_TASK,
+        shared=False,  # each app its own task: a shared one would carry another app's settings
         acks_late=True,
         reject_on_worker_lost=True,
         autoretry_for=(Exception,),
