@@ -7,6 +7,7 @@ Writes bench/results/ingest.json.
 
     .venv/bin/python -m bench.ingest [--synthetic 20000] [--questions 1000]
     .venv/bin/python -m bench.ingest --corpus ../shared/data/sourcegraph-handbook
+    .venv/bin/python -m bench.ingest --corpus DIR --models /tmp/models  # again: later run only
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import require_squad, run_child, sample, save, squad, write_corpus
+from core.embed.openvino import CACHE_NAME
 
 STEPS = "bench.ingest_steps"
 
@@ -68,14 +70,24 @@ def rss_only(contexts: list[str], n: int) -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def real_corpus(folder: Path) -> None:
+def real_corpus(folder: Path, models: Path | None = None) -> None:
     """Peak RSS of Cairn's ingest of a real folder (written to
     bench/results/ingest_rss_<folder name>.json): the first run in a fresh home (the
     one-time int8 quantization included, in its child process), a later full run (model
-    cached, fresh index), and a re-sync of the unchanged folder."""
+    cached, fresh index), and a re-sync of the unchanged folder.
+
+    ``models``: a folder for the quantized model. When it already holds one (from an
+    earlier run on the same corpus), only the later run is measured and printed, in a fresh
+    home with a copy of it (nothing is written to bench/results); otherwise the full run
+    stores its model there."""
     work = Path(tempfile.mkdtemp(prefix="cairn-rss-"))
     try:
         home = work / "home"
+        if models is not None and (models / CACHE_NAME / "model.xml").exists():
+            shutil.copytree(models, home / "models")
+            print(f"{folder.name}: later full run (model from {models}) ...", flush=True)
+            print(json.dumps(run_child([STEPS, "cairn", str(folder), str(home), "auto"]), indent=2))
+            return
         print(f"{folder.name}: first run (quantizes the model) ...", flush=True)
         first = run_child([STEPS, "cairn", str(folder), str(home), "auto"])
         print(f"{folder.name}: re-sync of the unchanged folder ...", flush=True)
@@ -84,6 +96,8 @@ def real_corpus(folder: Path) -> None:
         (home / "records.db").unlink()
         print(f"{folder.name}: later full run (model cached) ...", flush=True)
         later = run_child([STEPS, "cairn", str(folder), str(home), "auto"])
+        if models is not None:
+            shutil.copytree(home / "models", models, dirs_exist_ok=True)
         name = re.sub(r"[^a-z0-9]+", "_", folder.name.lower())
         payload = {"corpus": str(folder), "first_run": first, "later_run": later, "resync": resync}
         path = save(f"ingest_rss_{name}", payload)
@@ -106,9 +120,15 @@ def main() -> None:
     parser.add_argument(
         "--corpus", type=Path, default=None, help="only Cairn on this folder: peak RSS"
     )
+    parser.add_argument(
+        "--models",
+        type=Path,
+        default=None,
+        help="with --corpus: keep the quantized model here; if it is there, only the later run",
+    )
     args = parser.parse_args()
     if args.corpus:
-        real_corpus(args.corpus.resolve())
+        real_corpus(args.corpus.resolve(), args.models.resolve() if args.models else None)
         return
     require_squad()
     contexts, answerable, _ = squad()

@@ -13,10 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from itertools import pairwise
+from typing import Any
 
 from core.embed import minilm_path
 from core.schema import Block, Chunk, ParsedDocument, chunk_id_for, content_hash, doc_id_for
 from core.settings import ChunkingSettings
+from core.text import split_sentences
 
 SEPARATOR = "\n\n"
 
@@ -77,14 +80,30 @@ def sections(blocks: list[Block], spans: list[tuple[int, int]]) -> list[Section]
     return out
 
 
-def _splitter(cfg: ChunkingSettings) -> object:
+def sentence_pieces(text: str) -> list[str]:
+    """``text`` cut where each sentence starts (``core.text.split_sentences``), keeping the
+    whitespace, so the pieces join back into ``text``.
+
+    The sentence step of llama-index's ``SentenceSplitter``: its default is NLTK's punkt,
+    and ``import nltk`` loads scipy, scikit-learn, pandas and pyarrow, about 150 MiB of
+    RSS in the ingest process, only to find sentence ends. The answerer and the grounding
+    check already split sentences with ``core.text``; chunks now end where they do.
+    """
+    starts = [start for start, _ in split_sentences(text)][1:]
+    bounds = [0, *starts, len(text)]
+    return [text[a:b] for a, b in pairwise(bounds) if a < b]
+
+
+@cache
+def _splitter(chunk_tokens: int, overlap_tokens: int) -> Any:
     from llama_index.core.node_parser import SentenceSplitter
 
     return SentenceSplitter(
-        chunk_size=cfg.chunk_tokens,
-        chunk_overlap=min(cfg.overlap_tokens, cfg.chunk_tokens // 2),
+        chunk_size=chunk_tokens,
+        chunk_overlap=min(overlap_tokens, chunk_tokens // 2),
         tokenizer=minilm_token_counter(),
         paragraph_separator=SEPARATOR,
+        chunking_tokenizer_fn=sentence_pieces,
     )
 
 
@@ -97,7 +116,7 @@ def chunk_document(
 ) -> tuple[str, list[Chunk]]:
     """The document text and its chunks, with spans, pages and section trails."""
     text, spans = layout(doc.blocks)
-    splitter = _splitter(cfg)
+    splitter = _splitter(cfg.chunk_tokens, cfg.overlap_tokens)
     count = minilm_token_counter()
     doc_id = doc_id_for(doc.key or doc.source)
     chunks: list[Chunk] = []
@@ -105,7 +124,7 @@ def chunk_document(
         body = text[sec.start : sec.end]
         cursor = 0
         fits = len(count(body)) <= cfg.chunk_tokens
-        pieces = [body] if fits else splitter.split_text(body)  # type: ignore[attr-defined]
+        pieces = [body] if fits else splitter.split_text(body)
         for piece in pieces:
             at = body.find(piece, cursor)
             if at < 0:  # the splitter normalised whitespace: fall back to the first words

@@ -54,6 +54,29 @@ def padded_length(tokens: int) -> int:
     return max(step, -(-tokens // step) * step)
 
 
+def batch_sizes(rows: int, largest: int) -> list[int]:
+    """How ``rows`` inputs of one padded length are cut into inference batches: full
+    batches of ``largest``, then powers of two. A remainder is padded up to the next power
+    of two when that adds at most 3 rows or an eighth (small batches cost mostly the call:
+    6 questions run faster as one batch of 8 than as 4 + 2).
+
+    The batch size is part of the input shape too: with every remainder (1 to 31 rows)
+    as its own size, ingesting the Sourcegraph handbook (9,815 chunks) met 204 shapes and
+    the embedder's RSS grew from about 330 to 820 MiB; with powers of two it meets at most
+    6 sizes per length, and stayed near 400 MiB. Rows do not depend on the batch they are
+    in (measured: bit-identical), so this changes memory, not vectors.
+    """
+    out = [largest] * (rows // largest)
+    rest = rows % largest
+    while rest:
+        up = 1 << (rest - 1).bit_length()
+        if up <= largest and up - rest <= max(up // 8, 3):
+            return [*out, up]
+        out.append(up // 2)
+        rest -= up // 2
+    return out
+
+
 def _tokenizer() -> Any:
     """The model's fast tokenizer straight from tokenizer.json: the same normaliser,
     word pieces and [CLS]/[SEP] as transformers' AutoTokenizer, without importing
@@ -229,16 +252,21 @@ class OpenVinoEmbedder:
         return self._coalesce(list(texts))
 
     def _embed_now(self, texts: list[str]) -> Vectors:
-        """Batches of equal padded length (no text is padded to a longer neighbour)."""
+        """Batches of equal padded length (no text is padded to a longer neighbour), in
+        the few batch sizes of ``batch_sizes``."""
         encodings = self._tok.encode_batch(texts)
         groups: dict[int, list[int]] = {}
         for i, e in enumerate(encodings):
             groups.setdefault(padded_length(len(e.ids)), []).append(i)
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for length, rows in sorted(groups.items()):
-            for start in range(0, len(rows), self.batch_size):
-                part = rows[start : start + self.batch_size]
-                out[part] = self._infer(_pad([encodings[i] for i in part], length))
+            start = 0
+            for size in batch_sizes(len(rows), self.batch_size):
+                part = rows[start : start + size]
+                filler = [encodings[part[-1]]] * (size - len(part))  # rows dropped below
+                vectors = self._infer(_pad([encodings[i] for i in part] + filler, length))
+                out[part] = vectors[: len(part)]
+                start += size
         return out
 
     def _infer(self, inputs: dict[str, np.ndarray]) -> Vectors:

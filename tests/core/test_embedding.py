@@ -57,6 +57,8 @@ def test_openvino_int8_matches_torch_fp32(tmp_path: Path) -> None:
     assert cosine.mean() > 0.99 and cosine.min() > 0.97
     again = build_embedder(ov_settings)  # cached IR: no calibration needed the second time
     assert np.allclose(again.embed(passages[:4]), b[:4], atol=1e-5)
+    for n in (3, 13, 27):  # cut into batches of 16, 8, 4 and padded: the same rows
+        assert np.allclose(again.embed(passages[:n]), b[:n], atol=1e-5)
     alone, padded = again.embed([passages[0]])[0], again.embed([passages[0], "word " * 200])[0]
     assert float(alone @ padded) > 0.9999  # padding (to the batch's length) is masked out
     question = "How many vacation days do I get?"  # padded to 16 alone, to 64 beside the other
@@ -87,6 +89,24 @@ def test_openvino_inputs_have_few_shapes() -> None:
     question = _tokenize(tok, ["How many vacation days do I get?"])
     assert question["input_ids"].shape == (1, 16)
     assert question["attention_mask"].sum() == 10
+
+
+def test_openvino_batches_come_in_few_sizes() -> None:
+    """The batch size is part of the input shape, and OpenVINO keeps memory for every
+    shape it has run: batches are powers of two (up to the configured size), padded by at
+    most 3 rows or an eighth, so an ingest meets at most 6 sizes per padded length."""
+    from core.embed.openvino import batch_sizes
+
+    seen: set[int] = set()
+    for rows in range(1, 300):
+        sizes = batch_sizes(rows, 32)
+        seen.update(sizes)
+        padding = sum(sizes) - rows
+        assert 0 <= padding <= max(3, sizes[-1] // 8) and sum(sizes[:-1]) < rows
+    assert seen == {1, 2, 4, 8, 16, 32}
+    assert batch_sizes(1, 32) == [1] and batch_sizes(6, 32) == [8]  # questions: one call
+    assert batch_sizes(24, 32) == [16, 8] and batch_sizes(70, 32) == [32, 32, 8]
+    assert batch_sizes(50, 24) == [24, 24, 2]  # a size that is not a power of two stays
 
 
 @pytest.mark.integration

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -9,10 +11,16 @@ import pytest
 
 from core.schema import Block, ParsedDocument
 from core.settings import ChunkingSettings
-from ingest.chunk import chunk_document, layout, minilm_token_counter, sections
+from ingest.chunk import (
+    chunk_document,
+    layout,
+    minilm_token_counter,
+    sections,
+    sentence_pieces,
+)
 from ingest.parse import parse, rejoin_lines, to_document
 from ingest.sources import SourceFile
-from tests.conftest import SAMPLES
+from tests.conftest import ROOT, SAMPLES
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -95,6 +103,64 @@ def test_chunks_are_exact_slices_with_bounded_tokens() -> None:
     assert {c.id for c in chunks} == {
         c.id for c in chunk_document(_doc(blocks), "h", NOW, NOW, cfg)[1]
     }, "chunk ids are deterministic"
+
+
+def test_long_sections_split_at_sentence_ends() -> None:
+    sentences = [f"Rule {i} says that expense claim {i} needs a receipt." for i in range(60)]
+    blocks = [
+        Block(text="Policy", kind="heading", heading_level=0),
+        Block(text=" ".join(sentences)),
+    ]
+    cfg = ChunkingSettings(chunk_tokens=64, overlap_tokens=0)
+    _, chunks = chunk_document(_doc(blocks), "h", NOW, NOW, cfg)
+    assert len(chunks) > 5
+    for chunk in chunks:  # every chunk is whole sentences (the first one after its heading)
+        body = chunk.text.removeprefix("Policy\n\n")
+        assert body.startswith("Rule ") and body.endswith("a receipt.")
+
+
+def test_sentence_pieces_keep_every_character() -> None:
+    text = "  Claims go to Finance. E.g. taxis, i.e. cabs!  Ask Dr. Lee?\nNo. 5 is new.  "
+    pieces = sentence_pieces(text)
+    assert "".join(pieces) == text
+    assert [p.strip() for p in pieces] == [
+        "Claims go to Finance.",
+        "E.g. taxis, i.e. cabs!",
+        "Ask Dr. Lee?",
+        "No. 5 is new.",
+    ]
+    assert sentence_pieces("") == [] and sentence_pieces("one") == ["one"]
+
+
+def test_ingesting_a_long_markdown_section_does_not_import_nltk(tmp_path: Path) -> None:
+    """llama-index's default sentence tokenizer is NLTK's punkt, and ``import nltk`` loads
+    scipy, scikit-learn, pandas and pyarrow (~150 MiB of RSS). Checked in a fresh
+    interpreter: the test session may have imported them already."""
+    page = tmp_path / "long.md"
+    page.write_text(
+        "# Travel\n\n" + " ".join(f"Trip rule {i} applies to trips." for i in range(200))
+    )
+    script = f"""
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from core.settings import ChunkingSettings
+from ingest.chunk import chunk_document
+from ingest.parse import parse, to_document
+from ingest.sources import SourceFile
+path = Path({str(page)!r})
+src = SourceFile(path, path.name, path.stat().st_size, 0.0)
+parsed = parse(src, path.read_bytes())
+doc = to_document(src, parsed.blocks, parsed.meta, [], ["everyone"], True)
+now = datetime.now(UTC)
+_, chunks = chunk_document(doc, "h", now, now, ChunkingSettings())
+heavy = sorted({{"nltk", "scipy", "sklearn", "pandas", "pyarrow"}} & set(sys.modules))
+print(len(chunks), heavy)
+"""
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr[-2000:]
+    chunks, heavy = run.stdout.split(maxsplit=1)
+    assert int(chunks) > 3 and heavy.strip() == "[]"
 
 
 def test_title_falls_back_to_file_name() -> None:
