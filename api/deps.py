@@ -11,7 +11,7 @@ from api.limits import RateLimiter
 from api.metrics import Metrics
 from api.syncs import SourceSyncs
 from core.access import Authenticator, Principal
-from core.errors import AccessDenied, SyncUnavailable
+from core.errors import AccessDenied
 
 
 def get_engine(request: Request) -> Engine:
@@ -38,18 +38,14 @@ def get_authenticator(request: Request) -> Authenticator:
     return auth
 
 
-def get_syncs(request: Request) -> SourceSyncs:
-    """The runner of source syncs the app was built with (503 without one)."""
+def get_syncs(request: Request) -> SourceSyncs | None:
+    """The runner of source syncs the app was built with (None: this app cannot sync)."""
     syncs: SourceSyncs | None = request.app.state.syncs
-    if syncs is None:
-        raise SyncUnavailable(
-            "this server cannot start syncs: start it with `cairn serve`, or run `cairn sync`"
-        )
     return syncs
 
 
 EngineDep = Annotated[Engine, Depends(get_engine)]
-SyncsDep = Annotated[SourceSyncs, Depends(get_syncs)]
+SyncsDep = Annotated[SourceSyncs | None, Depends(get_syncs)]
 AuthDep = Annotated[Authenticator, Depends(get_authenticator)]
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]
 LimiterDep = Annotated[RateLimiter, Depends(get_limiter)]

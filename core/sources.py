@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from core.errors import ConfigError
+from core.errors import ConfigError, NotFound
 
 __all__ = ["LOCATION", "SOURCE_MARK", "SourceSpec", "interval_of", "load_sources", "next_run"]
 
@@ -109,6 +109,17 @@ def load_sources(path: Path) -> list[SourceSpec]:
         if names.count(name) > 1:
             raise ConfigError(f"{path}: entry '{name}': field 'name': used more than once")
     return specs
+
+
+def find_source(path: Path | None, name: str) -> SourceSpec:
+    """The source called ``name`` in the sources file ``path`` (NotFound without one)."""
+    if path is None:
+        raise NotFound(f"no source '{name}': no sources.yaml is configured (CAIRN_SOURCES)")
+    specs = {s.name: s for s in load_sources(path)}
+    if name not in specs:
+        known = ", ".join(specs) or "none"
+        raise NotFound(f"no source '{name}' in {path} (known: {known})")
+    return specs[name]
 
 
 def _spec(path: Path, number: int, entry: Any) -> SourceSpec:

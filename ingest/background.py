@@ -24,11 +24,11 @@ import numpy as np
 
 from answer import Engine
 from core.embed import Embedder, Vectors
-from core.errors import NotFound, SyncCancelled
+from core.errors import SyncCancelled
 from core.records import Records
 from core.records.runs import start_run
 from core.settings import Settings
-from core.sources import SourceSpec, load_sources
+from core.sources import SourceSpec, find_source
 from core.store import VectorStore
 from ingest.pipeline import Progress
 from ingest.syncrun import SourceLock, sync_run
@@ -105,13 +105,7 @@ class BackgroundSyncs:
             thread.join(timeout_s)
 
     def _spec(self, name: str) -> SourceSpec:
-        if self.settings.sources is None:
-            raise NotFound(f"no source '{name}': no sources.yaml is configured (CAIRN_SOURCES)")
-        specs = {s.name: s for s in load_sources(self.settings.sources)}
-        if name not in specs:
-            known = ", ".join(specs) or "none"
-            raise NotFound(f"no source '{name}' in {self.settings.sources} (known: {known})")
-        return specs[name]
+        return find_source(self.settings.sources, name)
 
     def _run(self, spec: SourceSpec, run_id: int, lock: SourceLock) -> None:
         try:

@@ -128,4 +128,6 @@ def test_sync_now_runs_in_the_background_once_per_source(
 def test_a_server_built_without_syncs_says_so(tmp_path: Path, corpus: Path, site: str) -> None:
     with running_api(_settings(tmp_path, corpus, site)) as api, api.client(Api.admin_key) as admin:
         response = admin.post("/admin/sources/site/sync")
+        unknown = admin.post("/admin/sources/nowhere/sync")
     assert response.status_code == 503 and "cairn serve" in response.json()["detail"]
+    assert unknown.status_code == 404  # an unknown source is not found on any server
