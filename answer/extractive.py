@@ -86,9 +86,10 @@ class ExtractiveAnswerer:
         self.vectors = SentenceVectors(embedder, cfg.sentence_cache)
 
     def config(self) -> str:
-        """What changes answers: part of the cache key."""
+        """What changes answers: part of the cache key (the units version moves with the
+        selection rules, so cached answers of older rules expire)."""
         return (
-            f"extractive:units-v1:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
+            f"extractive:units-v2:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
             f":answerability={self.model.digest()}"
         )
 
