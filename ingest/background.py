@@ -83,7 +83,7 @@ class BackgroundSyncs:
     def start(self, name: str) -> int:
         """Start syncing ``name`` and return its run id; NotFound for an undeclared
         source, SourceBusy when a sync of it is already running."""
-        spec = self._spec(name)
+        spec = find_source(self.settings.sources, name)
         lock = SourceLock(self.settings, name)
         lock.acquire()
         try:
@@ -103,9 +103,6 @@ class BackgroundSyncs:
         self._stop.set()
         for thread in self._threads:
             thread.join(timeout_s)
-
-    def _spec(self, name: str) -> SourceSpec:
-        return find_source(self.settings.sources, name)
 
     def _run(self, spec: SourceSpec, run_id: int, lock: SourceLock) -> None:
         try:

@@ -89,6 +89,19 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class HeldSitemap(QuietHandler):
+    """Static files; ``sitemap.xml`` waits for ``gate`` (at most ``hold_s``), so a sync
+    of the site provably stays in its listing until a test lets it go on."""
+
+    gate = threading.Event()
+    hold_s = 120.0
+
+    def do_GET(self) -> None:
+        if self.path == "/sitemap.xml":
+            type(self).gate.wait(self.hold_s)
+        super().do_GET()
+
+
 @contextmanager
 def static_site(
     root: Path, handler: type[http.server.SimpleHTTPRequestHandler] = QuietHandler

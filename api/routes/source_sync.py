@@ -27,10 +27,10 @@ def sync_source(name: SourceName, _: AdminDep, engine: EngineDep, syncs: SyncsDe
     """Start syncing ``name`` (a source of sources.yaml) and answer at once (202) with the
     run; answering goes on while it syncs. 404 for an unknown source, 409 while a sync of
     it is already running (here, from `cairn sync` or from the scheduler)."""
-    find_source(engine.settings.sources, name)  # an unknown source is 404 on any server
     if syncs is None:
+        find_source(engine.settings.sources, name)  # an unknown source is 404 here too
         raise SyncUnavailable(
             "this server cannot start syncs: start it with `cairn serve`, or run `cairn sync`"
         )
-    run_id = syncs.start(name)
+    run_id = syncs.start(name)  # looks the source up: NotFound (404) for an unknown one
     return SyncStarted.model_validate(runs.get_run(engine.records, run_id))

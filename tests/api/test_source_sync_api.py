@@ -22,21 +22,10 @@ from core.errors import SourceBusy
 from core.settings import Settings
 from ingest.syncrun import SourceLock
 from tests.api.conftest import Api, prepare, running_api, torch_embedder
-from tools.site import QuietHandler, render_site, static_site, write_sitemap
+from tools.site import HeldSitemap, render_site, static_site, write_sitemap
 
 pytestmark = pytest.mark.integration
 ROOF = "# Annex roof\n\nThe roof of the annex building is painted bright green.\n"
-
-
-class GatedSite(QuietHandler):
-    """Static files; the sitemap is served only once ``gate`` is set."""
-
-    gate = threading.Event()
-
-    def do_GET(self) -> None:
-        if self.path == "/sitemap.xml":
-            GatedSite.gate.wait(120)
-        super().do_GET()
 
 
 @pytest.fixture
@@ -46,12 +35,12 @@ def site(tmp_path: Path) -> Iterator[str]:
     pages.mkdir()
     root.mkdir()
     (pages / "roof.md").write_text(ROOF)
-    GatedSite.gate = threading.Event()
-    with static_site(root, GatedSite) as url:
+    HeldSitemap.gate = threading.Event()
+    with static_site(root, HeldSitemap) as url:
         urls = render_site(pages, root, url)
         write_sitemap(root, [*urls, f"{url}/missing.html"])
         yield url
-    GatedSite.gate.set()
+    HeldSitemap.gate.set()
 
 
 def _settings(tmp_path: Path, corpus: Path, url: str) -> Settings:
@@ -112,7 +101,7 @@ def test_sync_now_runs_in_the_background_once_per_source(
         assert _source(admin, "site")["status"] == "running"
         assert _cited(user, "How many days of paid vacation do I get?")  # answering goes on
 
-        GatedSite.gate.set()
+        HeldSitemap.gate.set()
         done = _wait_until_done(admin, "site")
         assert done["status"] == "ok" and done["trigger"] == "api", done
         assert done["location"] == f"{site}/" and done["items"] == 2 and done["failed"] == 1

@@ -18,7 +18,7 @@ from ingest.background import BackgroundSyncs, SlicedEmbedder
 from ingest.syncrun import SourceLock
 from tests.conftest import make_settings
 from tests.ingest.helpers import CountingEmbedder
-from tools.site import QuietHandler, render_site, static_site
+from tools.site import HeldSitemap, render_site, static_site
 
 
 def test_sliced_embedder_gives_the_same_vectors_in_slices() -> None:
@@ -31,17 +31,6 @@ def test_sliced_embedder_gives_the_same_vectors_in_slices() -> None:
     assert np.array_equal(sliced.embed(texts), FakeEmbedder().embed(texts))
     assert calls == [4, 4, 2]
     assert (sliced.model_id, sliced.dim) == (inner.model_id, inner.dim)
-
-
-class HeldSitemap(QuietHandler):
-    """Static files; the sitemap waits for ``gate``."""
-
-    gate = threading.Event()
-
-    def do_GET(self) -> None:
-        if self.path == "/sitemap.xml":
-            HeldSitemap.gate.wait(60)
-        super().do_GET()
 
 
 @pytest.mark.integration
