@@ -40,10 +40,19 @@ def sign_in_box() -> dict[str, Any] | None:
     st.session_state.setdefault("api_key", os.environ.get("CAIRN_UI_API_KEY", ""))
     sso = client().sso()
     problem = _single_sign_on(sso)
+    # Ask who this is before drawing the box, so the box opens or folds the same way on
+    # every run of the script (folding it on the second run hides a field being typed in).
+    refused: str | None = None
+    principal: dict[str, Any] | None = None
+    try:
+        principal = client().me()
+    except ApiError as exc:
+        refused = str(exc)
+    st.session_state["principal"] = principal
     with st.sidebar:
         st.markdown("### :material/landscape: Cairn")
         st.caption("Answers only from your documents, with sources.")
-        with st.expander("Sign in", expanded=not st.session_state.get("principal")):
+        with st.expander("Sign in", expanded=principal is None):
             if sso is not None:
                 try:
                     if "sso_login" not in st.session_state:
@@ -60,13 +69,9 @@ def sign_in_box() -> dict[str, Any] | None:
             )
     if problem:
         st.sidebar.error(problem)
-    try:
-        principal = client().me()
-    except ApiError as exc:
-        st.sidebar.error(str(exc))
-        st.session_state["principal"] = None
+    if principal is None:
+        st.sidebar.error(refused or "The API did not say who this is.")
         return None
-    st.session_state["principal"] = principal
     badge = "admin" if principal["is_admin"] else ", ".join(principal["groups"])
     st.sidebar.caption(f"Signed in as **{principal['name']}** · {badge}")
     return principal

@@ -97,6 +97,7 @@ def test_admin_sees_live_sources_and_syncs_one(browser, stack: Stack, artifacts:
     key = page.get_by_role("textbox", name="API key or token")
     if not key.is_visible():
         page.get_by_text("Sign in", exact=True).click()  # unfold the sign-in box
+    key.wait_for(state="visible", timeout=30_000)
     key.fill(stack.admin_key)
     key.press("Enter")
     page.get_by_role("link", name="Admin").click(timeout=60_000)
