@@ -138,6 +138,18 @@ class ExtractiveAnswerer:
         chosen = [best]
         uncovered: list[str] = []
 
+        def room(cand: Candidate) -> bool:
+            """Within the budget, and no overlap with (or repeat of) a chosen unit."""
+            end = cand.start + len(cand.text)
+            return (
+                sum(c.words for c in chosen) + cand.words <= WORD_BUDGET
+                and not any(_norm(c.text) == _norm(cand.text) for c in chosen)
+                and not any(
+                    c.hit == cand.hit and c.start < end and cand.start < c.start + len(c.text)
+                    for c in chosen
+                )
+            )
+
         def fits(cand: Candidate) -> bool:
             same = [c for c in chosen if _norm(c.text) == _norm(cand.text)]
             doc = hits[cand.hit].chunk.doc_id
@@ -148,11 +160,7 @@ class ExtractiveAnswerer:
                 ]:
                     first.also.append((cand.hit, cand.start))
                 return False
-            end = cand.start + len(cand.text)
-            return sum(c.words for c in chosen) + cand.words <= WORD_BUDGET and not any(
-                c.hit == cand.hit and c.start < end and cand.start < c.start + len(c.text)
-                for c in chosen
-            )
+            return room(cand)
 
         follows = _following_list(best, everything, hits)
         if follows is not None and fits(follows):  # "You can report it by:" and the ways
@@ -173,26 +181,37 @@ class ExtractiveAnswerer:
                 if asked.context:  # "I didn't add a warranty. How long do I have to add one?"
                     p_terms = self.overlap.question_terms(f"{asked.context} {part}")
                 value = PREFER.get(kind)
-                scored = [
+
+                def holds(cand: Candidate, value: re.Pattern[str] | None = value) -> bool:
+                    return value is not None and bool(value.search(cand.text))
+
+                if any(
+                    self.overlap.coverage(p_terms, c.text) >= PART_COVERAGE
+                    and (value is None or holds(c))
+                    for c in chosen
+                ):
+                    continue  # answered already: its words, and the value it asks for
+                scored = [  # a list only where the part asks for one
                     (self.overlap.coverage(p_terms, f"{hits[c.hit].chunk.section}\n{c.text}"), c)
                     for c in everything
+                    if c.kind != "list" or kind == "list"
                 ]
-                cover, cand = max(
-                    scored,
-                    key=lambda x: (
-                        x[0] + (KIND_BONUS if value is not None and value.search(x[1].text) else 0),
-                        x[1].score,
-                        -x[1].hit,
-                        -x[1].start,
-                    ),
-                )
-                if any(self.overlap.coverage(p_terms, c.text) >= PART_COVERAGE for c in chosen):
-                    continue
-                valued = value is not None and bool(value.search(cand.text))
-                enough = PART_COVERAGE - (VALUE_EASE if valued else 0.0)
-                if cover >= enough and fits(cand):
-                    chosen.append(cand)
-                elif cover < UNCOVERED:
+                open_ = [x for x in scored if room(x[1])]  # not quoted yet, and fits
+                if open_:
+                    cover, cand = max(
+                        open_,
+                        key=lambda x: (
+                            x[0] + (KIND_BONUS if holds(x[1]) else 0.0),
+                            x[1].score,
+                            -x[1].hit,
+                            -x[1].start,
+                        ),
+                    )
+                    enough = PART_COVERAGE - (VALUE_EASE if holds(cand) else 0.0)
+                    if cover >= enough and fits(cand):
+                        chosen.append(cand)
+                        continue
+                if max((x[0] for x in scored), default=0.0) < UNCOVERED:
                     uncovered.append(part)
         chunks = {c.hit for c in chosen}
         for cand in top[1:]:

@@ -397,3 +397,19 @@ def test_a_terse_part_reads_the_scene_it_refers_to() -> None:
     quoted = _answer(question, chunks)
     assert "Self-bought devices need a warranty added within 30 days." in quoted
     assert not any(q.startswith("uncovered") for q in quoted)  # the part is answered
+
+
+def test_a_part_whose_best_unit_is_already_quoted_takes_the_next_one() -> None:
+    # The list answers "how often" and holds an item that looks like the "who" answer;
+    # it cannot be quoted twice, so the part gets the sentence that names the role.
+    text = (
+        "Award details:\n\n• Awards are given every quarter at the kick-off meeting.\n\n"
+        "• You hear privately when a winner from your group is picked.\n\n"
+        "• Every winner gets a gift.\n\n"
+        "Nominations are reviewed by the executive team, which picks them."
+    )
+    quoted = _answer(
+        "How often are awards given, and who picks the winners?", [("a.md", "Awards", text)]
+    )
+    assert any("every quarter" in q for q in quoted)
+    assert "Nominations are reviewed by the executive team, which picks them." in quoted
