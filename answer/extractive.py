@@ -191,12 +191,13 @@ class ExtractiveAnswerer:
                     for c in chosen
                 ):
                     continue  # answered already: its words, and the value it asks for
-                scored = [  # a list only where the part asks for one
+                scored = [
                     (self.overlap.coverage(p_terms, f"{hits[c.hit].chunk.section}\n{c.text}"), c)
                     for c in everything
-                    if c.kind != "list" or kind == "list"
                 ]
-                open_ = [x for x in scored if room(x[1])]  # not quoted yet, and fits
+                open_ = [  # not quoted yet, fits, and a list only where the part asks for one
+                    x for x in scored if room(x[1]) and (x[1].kind != "list" or kind == "list")
+                ]
                 if open_:
                     cover, cand = max(
                         open_,
