@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 from answer.ground import MARKER, Checked
+from answer.units import shown
 from core.records import IndexVersion
 from core.schema import Answer, Citation, Hit, SentenceSupport
 
@@ -26,8 +27,9 @@ SPACE_BEFORE_PUNCT = re.compile(r"\s+([.,;:!?])(?=\s|$)")
 
 def display(quote: str, more: int = 0) -> str:
     """A quoted unit as plain answer text: no Markdown links, emphasis or heading marks,
-    HTML entities decoded, a list's items on one line, "…and N more" for what was cut."""
-    text = html.unescape(MARKER.sub("", quote))
+    HTML entities decoded, a list's items on one line (a headed list's heads only), "…and
+    N more" for what was cut."""
+    text = html.unescape(MARKER.sub("", shown(quote)))
     text = MARKDOWN_LINK.sub(r"\1", text)
     text = EMPHASIS.sub(r"\2", text)
     text = HEADING_MARK.sub(r"\1", text)

@@ -25,7 +25,7 @@ from answer.answerability import Evidence, Model, features, opposite_terms
 from answer.drafts import Draft, DraftSentence
 from answer.overlap import Overlap
 from answer.question import KIND_VALUE, PREFER, Asked, analyse, named_documents, scope_names
-from answer.units import Unit, units
+from answer.units import Unit, shown, units
 from answer.vectors import SentenceVectors
 from core.embed import Embedder
 from core.schema import Hit
@@ -62,8 +62,8 @@ class Candidate:
 
     @property
     def words(self) -> int:
-        """Length in words."""
-        return len(self.text.split())
+        """Length in words, as shown (a headed list shows its heads)."""
+        return len(shown(self.text).split())
 
 
 class ExtractiveAnswerer:
@@ -89,7 +89,7 @@ class ExtractiveAnswerer:
         """What changes answers: part of the cache key (the units version moves with the
         selection rules, so cached answers of older rules expire)."""
         return (
-            f"extractive:units-v3:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
+            f"extractive:units-v4:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
             f":answerability={self.model.digest()}"
         )
 
@@ -145,7 +145,10 @@ class ExtractiveAnswerer:
                 sum(c.words for c in chosen) + cand.words <= WORD_BUDGET
                 and not any(_norm(c.text) == _norm(cand.text) for c in chosen)
                 and not any(
-                    c.hit == cand.hit and c.start < end and cand.start < c.start + len(c.text)
+                    c.hit == cand.hit
+                    and c.start < end
+                    and cand.start < c.start + len(c.text)
+                    and not (cand.kind == "item" and _compact(c))  # a head's explanation
                     for c in chosen
                 )
             )
@@ -301,7 +304,7 @@ class ExtractiveAnswerer:
                 )
                 bonus += SCOPE_BONUS if rank in scoped else 0.0
                 bonus += NAME_BONUS if names and all(n in quote for n in names) else 0.0
-                words = len(quote.split())
+                words = len(shown(quote).split())
                 score = 0.5 * overlap - 0.03 * rank + bonus - 0.002 * max(0, words - 40)
                 if quote.rstrip().endswith("?"):  # a question in the text asks, it does not answer
                     score -= QUESTION_PENALTY
@@ -349,6 +352,11 @@ def _context(hit: Hit, unit: Unit) -> str:
             "\n" + text[max(text.rfind("\n", 0, unit.start) + 1, unit.start - 300) : unit.start]
         )
     return context
+
+
+def _compact(cand: Candidate) -> bool:
+    """A headed list shown as its heads only: its items' explanations are not quoted."""
+    return cand.kind == "list" and shown(cand.text) != cand.text
 
 
 def _norm(text: str) -> str:

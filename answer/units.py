@@ -4,7 +4,11 @@ document's structure as ingest wrote it into the text.
 - ``sentence``: a sentence of a paragraph.
 - ``item``: one list item (its bullet left out), e.g. "Office: Berlin" of a form-like page.
 - ``list``: a list with its lead-in ("Eligible expenses include:") and its first items;
-  ``more`` counts the items left out (shown as "…and N more").
+  ``more`` counts the items left out (shown as "…and N more"). A list whose every item
+  of three or more is a short head and its explanation ("Inspections - We conduct
+  regular safety inspections ...") is *headed*: when it is too long to quote whole it is
+  shown as its lead-in and heads ("Our program includes: Hazard Identification;
+  Training; Inspections"), so it keeps up to ``MAX_HEADS`` items in the same words.
 - ``row``: a table row, every cell labelled with its column header; a long row is cut
   at a cell boundary (``more`` counts the cells left out).
 - ``cell``: one labelled cell of a row of three or more cells ("Lead QA Tester (L4):
@@ -19,12 +23,19 @@ from dataclasses import dataclass
 
 from core.text import BULLET, split_sentences
 
-__all__ = ["Unit", "units"]
+__all__ = ["Unit", "heads", "shown", "units"]
 
 PARAGRAPH = re.compile(r"\n\s*\n")
 ROW = re.compile(r"^[^:;\n]{1,80}: [^\n]*?; [^:;\n]{1,80}: ")
+DASHES = "\u2013\u2014-"  # en dash, em dash, hyphen: "Head - what it means"
+HEADED = re.compile(
+    rf"^(?P<head>[^\n:{DASHES[:2]}]{{2,60}}?)(?:\s+[{DASHES}]\s+|:\s+)(?P<rest>\S.*)$", re.S
+)
 MAX_ITEMS = 6
+MAX_HEADS = 12
 MAX_UNIT_WORDS = 70
+HEAD_WORDS = 6  # a head is at most this long ...
+EXPLAINED = 6  # ... and its explanation at least this long (a "Field: value" line is no head)
 
 
 @dataclass(frozen=True)
@@ -35,6 +46,40 @@ class Unit:
     end: int
     kind: str
     more: int = 0
+
+
+def _head(item: str) -> str | None:
+    """The head of a "Head - what it means" item, or None."""
+    match = HEADED.match(item.strip())
+    if match is None:
+        return None
+    head = match["head"].strip()
+    if len(head.split()) > HEAD_WORDS or len(match["rest"].split()) < EXPLAINED:
+        return None
+    return head
+
+
+def heads(items: list[str]) -> list[str] | None:
+    """The heads of a headed list's items (three or more, every one with a head), or
+    None."""
+    found = [_head(item) for item in items]
+    return [h for h in found if h] if len(items) >= 3 and all(found) else None
+
+
+def shown(quote: str) -> str:
+    """What a quoted unit shows: a headed list too long to quote whole as its lead-in
+    and heads, anything else as it is."""
+    if BULLET not in quote or len(quote.split()) <= MAX_UNIT_WORDS:
+        return quote
+    parts = [p.strip() for p in PARAGRAPH.split(quote) if p.strip()]
+    lead = [p for p in parts if not p.startswith(BULLET)]
+    items = [p[len(BULLET) :] for p in parts if p.startswith(BULLET)]
+    if len(lead) > 1 or (lead and parts[0] != lead[0]):
+        return quote
+    found = heads(items)
+    if found is None:
+        return quote
+    return " ".join([*lead, "; ".join(found)])
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -73,11 +118,27 @@ def _cells(text: str, a: int, b: int) -> list[Unit]:
 
 
 def _list(text: str, run: list[tuple[int, int]], lead: tuple[int, int] | None) -> Unit:
-    """Lead-in plus as many items as fit (at most ``MAX_ITEMS``, about 70 words)."""
+    """Lead-in plus as many items as fit (at most ``MAX_ITEMS``, or ``MAX_HEADS`` for a
+    headed list, about 70 words as shown)."""
     start = lead[0] if lead else run[0][0]
+    found = heads([text[a + len(BULLET) : b] for a, b in run])
+    if found is not None and len(text[start : run[-1][1]].split()) > MAX_UNIT_WORDS:
+        return _headed(text, start, run, found)
     kept = 0
     for _, b in run[:MAX_ITEMS]:
         if kept and len(text[start:b].split()) > MAX_UNIT_WORDS:
+            break
+        kept += 1
+    return Unit(start, run[kept - 1][1], "list", more=len(run) - kept)
+
+
+def _headed(text: str, start: int, run: list[tuple[int, int]], found: list[str]) -> Unit:
+    """A headed list, shown as its heads: as many items as their heads fit."""
+    words = len(text[start : run[0][0]].split())
+    kept = 0
+    for head in found[:MAX_HEADS]:
+        words += len(head.split())
+        if kept >= 3 and words > MAX_UNIT_WORDS:
             break
         kept += 1
     return Unit(start, run[kept - 1][1], "list", more=len(run) - kept)

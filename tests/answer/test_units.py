@@ -47,6 +47,50 @@ def test_a_long_list_is_cut_and_counts_what_it_left_out() -> None:
     assert display(text[lst.start : lst.end], lst.more).endswith("…and 4 more")
 
 
+SAFETY = "Our program includes:\n\n" + "\n\n".join(
+    f"• {head} \u2013 We {what} across every site so that each team stays safe at work."
+    for head, what in [
+        ("Hazard Identification", "identify and assess hazards"),
+        ("Training", "train our employees on procedures"),
+        ("Personal Protective Equipment (PPE)", "provide the right equipment"),
+        ("Emergency Preparedness", "keep procedures for emergencies"),
+        ("Reporting", "encourage reports of concerns"),
+        ("Record Keeping", "keep records of incidents"),
+        ("Inspections", "conduct monthly inspections"),
+    ]
+)
+
+
+def test_a_headed_list_is_shown_as_its_heads_and_keeps_every_item() -> None:
+    (lst,) = [u for u in units(SAFETY) if u.kind == "list"]
+    assert lst.more == 0 and SAFETY[lst.start : lst.end] == SAFETY  # all seven, verbatim
+    assert display(SAFETY[lst.start : lst.end]) == (
+        "Our program includes: Hazard Identification; Training; Personal Protective "
+        "Equipment (PPE); Emergency Preparedness; Reporting; Record Keeping; Inspections"
+    )
+    plain = SAFETY.replace(" \u2013 ", " and ")  # the same items without heads: cut
+    (cut,) = [u for u in units(plain) if u.kind == "list"]
+    assert cut.more > 0
+
+
+def test_an_item_of_a_headed_list_is_quoted_whole_beside_its_head() -> None:
+    """The list shows heads only, so a part asking for an item's detail gets the item."""
+    draft = _run(
+        "What does the safety program include, and how often are inspections done?",
+        [Hit(chunk=make_chunk(SAFETY, "safety.md", section="Safety"), score=0.9)],
+    )
+    quoted = [s.text for s in draft.sentences]
+    assert SAFETY in quoted  # the whole list, shown as its heads
+    assert any(q.startswith("Inspections \u2013 We conduct monthly") for q in quoted)
+
+
+def test_field_lines_are_no_heads() -> None:
+    """A "Field: value" list keeps its values: a value is no explanation."""
+    assert display(FIELDS.split("\n\n", 1)[1]) == (
+        "• Office: Berlin • Reports to: Head of Finance • Slack: #team-finance"
+    )
+
+
 def test_a_table_row_is_one_unit_with_its_headers() -> None:
     rows = [q for q in _quotes(TABLE) if q[0] == "row"]
     assert rows == [
