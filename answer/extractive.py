@@ -16,6 +16,7 @@ all?) comes from the fitted answerability model in ``answerability.py``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,7 +43,13 @@ PART_COVERAGE = 0.5  # a part counts as covered by a unit holding half its terms
 UNCOVERED = 0.25  # ... and as not covered at all below this
 VALUE_EASE = 0.25  # a unit holding the value a part asks for needs this much less coverage
 QUESTION_PENALTY = 0.2
-NEXT_WORDS = 60  # the best unit and the sentence after it, together at most this long
+NEXT_WORDS = 60
+COMPLEMENT = 0.5  # a unit adding question terms the answer lacks: its least share of the best score
+RUNNER_UP = 0.8  # a runner-up within this share of the best score is quoted too
+# A sentence opening with a word that points back needs the sentence before it.
+BACK_REFERENCE = re.compile(
+    r"^(?:here|this|these|that|those|it|its|they|their|such|he|she)\b", re.I
+)  # the best unit and the sentence after it, together at most this long
 
 
 @dataclass
@@ -89,7 +96,7 @@ class ExtractiveAnswerer:
         """What changes answers: part of the cache key (the units version moves with the
         selection rules, so cached answers of older rules expire)."""
         return (
-            f"extractive:units-v4:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
+            f"extractive:units-v5:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
             f":answerability={self.model.digest()}"
         )
 
@@ -170,7 +177,7 @@ class ExtractiveAnswerer:
             chosen.append(follows)
         if not scoped:
             for cand in top[1:]:
-                if cand.score < 0.8 * best.score:
+                if cand.score < RUNNER_UP * best.score:
                     break
                 if _lookalikes(hits[best.hit], hits[cand.hit]) and fits(cand):
                     chosen.append(cand)
@@ -219,15 +226,50 @@ class ExtractiveAnswerer:
                     uncovered.append(part)
         chunks = {c.hit for c in chosen}
         for cand in top[1:]:
-            if len(chosen) >= self.cfg.max_sentences or cand.score < 0.8 * best.score:
+            if len(chosen) >= self.cfg.max_sentences or cand.score < RUNNER_UP * best.score:
                 break
             if (cand.hit in chunks or len(chunks) < 2) and fits(cand):
                 chosen.append(cand)
                 chunks.add(cand.hit)
+        before = _previous_sentence(best, hits)  # "Here you'll find dashboards ..." needs
+        if before is not None and best.words + before.words <= NEXT_WORDS and fits(before):
+            chosen.append(before)  # "We monitor our systems through Grafana." before it
         follows = _next_unit(best, hits)  # the sentence after the best one often holds
         if follows is not None and best.words + follows.words <= NEXT_WORDS and fits(follows):
             chosen.append(follows)  # the detail its topic sentence announces
+        extra = self._complement(chosen, everything, hits, asked, room)
+        if extra is not None and fits(extra):
+            chosen.append(extra)
         return chosen, uncovered
+
+    def _complement(
+        self,
+        chosen: list[Candidate],
+        everything: list[Candidate],
+        hits: list[Hit],
+        asked: Asked,
+        room: Callable[[Candidate], bool],
+    ) -> Candidate | None:
+        """The unit that holds the most question terms no chosen unit (or its heading)
+        holds, among units scoring at least ``COMPLEMENT`` of the best: "what *handles
+        credentials* and what *controls access*?" answered by a sentence about one gets
+        the sentence about the other. A list only where the question asks for one."""
+        said = set().union(
+            *(self.overlap.terms(f"{hits[c.hit].chunk.section}\n{c.text}") for c in chosen)
+        )
+        missing = self.overlap.question_terms(" ".join(asked.parts)) - said
+        if not missing:
+            return None
+        floor = COMPLEMENT * chosen[0].score
+        pool = [
+            (len(missing & self.overlap.terms(c.text)), c)
+            for c in everything
+            if c.score >= floor and (c.kind != "list" or "list" in asked.kinds) and room(c)
+        ]
+        new, cand = max(
+            pool, key=lambda x: (x[0], x[1].score, -x[1].hit, -x[1].start), default=(0, None)
+        )
+        return cand if new else None
 
     def _evidence(
         self,
@@ -411,6 +453,21 @@ def _next_unit(best: Candidate, hits: list[Hit]) -> Candidate | None:
                 return None  # a heading: the next section starts
             return Candidate(best.hit, unit.start, text[unit.start : unit.end], 0.0, unit.kind)
     return None
+
+
+def _previous_sentence(best: Candidate, hits: list[Hit]) -> Candidate | None:
+    """The sentence before the best one, in its paragraph, when the best one opens by
+    pointing back at it ("*Here* you'll find dashboards", "*This* means ...")."""
+    if best.kind != "sentence" or not BACK_REFERENCE.match(best.text):
+        return None
+    text = hits[best.hit].chunk.text
+    before = [u for u in units(text) if u.kind == "sentence" and u.end <= best.start]
+    if not before:
+        return None
+    unit = before[-1]
+    if "\n" in text[unit.end : best.start]:
+        return None  # another paragraph
+    return Candidate(best.hit, unit.start, text[unit.start : unit.end], 0.0, unit.kind)
 
 
 def _with_list(cand: Candidate, candidates: list[Candidate]) -> Candidate:

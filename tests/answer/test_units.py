@@ -457,3 +457,45 @@ def test_a_part_whose_best_unit_is_already_quoted_takes_the_next_one() -> None:
     )
     assert any("every quarter" in q for q in quoted)
     assert "Nominations are reviewed by the executive team, which picks them." in quoted
+
+
+def test_a_sentence_pointing_back_comes_with_the_sentence_before_it() -> None:
+    text = (
+        "We monitor our systems and their health through Grafana. Here you'll find "
+        "dashboards and alerting rules. It is our go-to tool for diagnosing outages."
+    )
+    quoted = _answer(
+        "Where do I find our dashboards and alerting rules?",
+        [("systems.md", "Our systems > Grafana", text)],
+    )
+    assert quoted[:2] == [
+        "We monitor our systems and their health through Grafana.",
+        "Here you'll find dashboards and alerting rules.",
+    ]
+
+
+def test_a_sentence_pointing_back_does_not_reach_into_the_paragraph_before() -> None:
+    text = (
+        "We monitor our systems and their health through Grafana.\n\n"
+        "Here you'll find dashboards and alerting rules for every service we run."
+    )
+    quoted = _answer(
+        "Where do I find our dashboards and alerting rules?",
+        [("systems.md", "Our systems", text)],
+    )
+    assert quoted == ["Here you'll find dashboards and alerting rules for every service we run."]
+
+
+def test_a_unit_holding_the_terms_the_answer_lacks_is_added() -> None:
+    text = (
+        "Linux laptops are set up by the IT team on your first day. We use 1Password for "
+        "password storage on every Linux laptop. Updates are installed automatically every "
+        "week. Laptops are replaced every three years. Tailscale provides VPN access to "
+        "internal systems."
+    )
+    quoted = _answer(
+        "Which tools handle password storage and VPN access on a Linux laptop?",
+        [("linux.md", "Linux laptops", text)],
+    )
+    assert quoted[0] == "We use 1Password for password storage on every Linux laptop."
+    assert "Tailscale provides VPN access to internal systems." in quoted
