@@ -75,6 +75,7 @@ _KINDS = (
             re.I,
         ),
     ),
+    ("list", re.compile(r"\b(?:what|which) (?:kinds?|types?|sorts?) of\b", re.I)),
     (
         "duration",
         re.compile(
