@@ -43,13 +43,13 @@ PART_COVERAGE = 0.5  # a part counts as covered by a unit holding half its terms
 UNCOVERED = 0.25  # ... and as not covered at all below this
 VALUE_EASE = 0.25  # a unit holding the value a part asks for needs this much less coverage
 QUESTION_PENALTY = 0.2
-NEXT_WORDS = 60
-COMPLEMENT = 0.5  # a unit adding question terms the answer lacks: its least share of the best score
+NEXT_WORDS = 60  # the best unit and the sentence after (or before) it: at most this long
+COMPLEMENT = 0.5  # a unit adding question terms the answer lacks: its least share of the best
 RUNNER_UP = 0.8  # a runner-up within this share of the best score is quoted too
 # A sentence opening with a word that points back needs the sentence before it.
 BACK_REFERENCE = re.compile(
     r"^(?:here|this|these|that|those|it|its|they|their|such|he|she)\b", re.I
-)  # the best unit and the sentence after it, together at most this long
+)
 
 
 @dataclass
