@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from core.text import BULLET, split_sentences
 
@@ -145,7 +146,14 @@ def _headed(text: str, start: int, run: list[tuple[int, int]], found: list[str])
 
 
 def units(text: str) -> list[Unit]:
-    """Every unit of a passage, in reading order (a list unit after its items)."""
+    """Every unit of a passage, in reading order (a list unit after its items). Parsed
+    once per passage text: the answerer reads a chunk's units for its candidates and
+    again for the sentences around the best one."""
+    return list(_parsed(text))
+
+
+@lru_cache(maxsize=4096)
+def _parsed(text: str) -> tuple[Unit, ...]:
     paragraphs = _paragraphs(text)
     out: list[Unit] = []
     i = 0
@@ -172,4 +180,4 @@ def units(text: str) -> list[Unit]:
         if len(run) >= 2 or lead:
             out.append(_list(text, run, lead))
         i = j
-    return out
+    return tuple(out)
