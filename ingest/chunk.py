@@ -5,6 +5,11 @@ every chunk is an exact slice of that text, so its ``span`` points at the passag
 source viewer highlights. Sections (a heading run plus the body under it) are split with
 llama-index's ``SentenceSplitter`` measured in the embedder's own tokens (MiniLM reads
 at most 256), so no chunk is silently truncated at embedding time.
+
+The splitter packs whole pieces into chunks (``structure_pieces``): a paragraph, and a
+list together with its lead-in ("you must meet the following criteria:" and its items),
+so a chunk never ends between a list's items where the list fits in one chunk. Only a
+piece too long for a chunk is cut: a list at its items, a paragraph at its sentences.
 """
 
 from __future__ import annotations
@@ -19,9 +24,12 @@ from typing import Any
 from core.embed import minilm_path
 from core.schema import Block, Chunk, ParsedDocument, chunk_id_for, content_hash, doc_id_for
 from core.settings import ChunkingSettings
-from core.text import split_sentences
+from core.text import BULLET, split_sentences
 
 SEPARATOR = "\n\n"
+# The splitter's own paragraph step is turned off (its separator never occurs in text):
+# ``structure_pieces`` finds paragraphs and lists instead.
+NO_SEPARATOR = "\x00\x00"
 
 
 @dataclass
@@ -94,16 +102,58 @@ def sentence_pieces(text: str) -> list[str]:
     return [text[a:b] for a, b in pairwise(bounds) if a < b]
 
 
+def _paragraphs(text: str) -> list[str]:
+    """``text`` cut before each paragraph separator (kept at the next piece's start, as
+    llama-index's own paragraph step does)."""
+    parts = text.split(SEPARATOR)
+    return [p for p in (SEPARATOR + s if i else s for i, s in enumerate(parts)) if p]
+
+
+def _groups(paragraphs: list[str]) -> list[list[str]]:
+    """Paragraphs grouped: a run of list items with the paragraph that leads into it
+    (one ending in ":"), every other paragraph on its own."""
+    out: list[list[str]] = []
+    for para in paragraphs:
+        item = para.lstrip("\n").startswith(BULLET)
+        last = out[-1] if out else []
+        after_item = bool(last) and last[-1].lstrip("\n").startswith(BULLET)
+        after_lead = len(last) == 1 and last[0].rstrip().endswith(":")
+        if item and (after_item or after_lead):
+            last.append(para)
+        else:
+            out.append([para])
+    return out
+
+
+def structure_pieces(text: str, limit: int, count: Callable[[str], list[int]]) -> list[str]:
+    """``text`` cut into the pieces a chunk is packed from, joining back into ``text``: a
+    list with its lead-in, or a paragraph, where it fits in ``limit`` tokens; else a
+    list's paragraphs and a paragraph's sentences (``sentence_pieces``)."""
+    out: list[str] = []
+    for group in _groups(_paragraphs(text)):
+        whole = "".join(group)
+        if len(count(whole)) <= limit:
+            out.append(whole)
+            continue
+        for para in group:
+            if len(group) > 1 and len(count(para)) <= limit:
+                out.append(para)
+            else:
+                out += sentence_pieces(para)
+    return out
+
+
 @cache
 def _splitter(chunk_tokens: int, overlap_tokens: int) -> Any:
     from llama_index.core.node_parser import SentenceSplitter
 
+    count = minilm_token_counter()
     return SentenceSplitter(
         chunk_size=chunk_tokens,
         chunk_overlap=min(overlap_tokens, chunk_tokens // 2),
-        tokenizer=minilm_token_counter(),
-        paragraph_separator=SEPARATOR,
-        chunking_tokenizer_fn=sentence_pieces,
+        tokenizer=count,
+        paragraph_separator=NO_SEPARATOR,
+        chunking_tokenizer_fn=lambda text: structure_pieces(text, chunk_tokens, count),
     )
 
 

@@ -119,6 +119,79 @@ def test_long_sections_split_at_sentence_ends() -> None:
         assert body.startswith("Rule ") and body.endswith("a receipt.")
 
 
+def _list_section(items: int) -> list[Block]:
+    """A heading, a paragraph, a lead-in and ``items`` list items."""
+    filler = " ".join(
+        f"Paragraph sentence {i} explains the out-of-area rule {i}." for i in range(7)
+    )
+    return [
+        Block(text="Out-of-area care", kind="heading", heading_level=0),
+        Block(text=filler),
+        Block(text="To get out-of-area care covered, you must meet the following criteria:"),
+        *(
+            Block(text=f"\N{BULLET} Criterion {i}: you stay within {i * 100} miles of home")
+            for i in range(1, items + 1)
+        ),
+    ]
+
+
+def test_a_list_stays_whole_with_its_lead_in() -> None:
+    cfg = ChunkingSettings(chunk_tokens=128, overlap_tokens=16)
+    _, chunks = chunk_document(_doc(_list_section(3)), "h", NOW, NOW, cfg)
+    holding = [c for c in chunks if "Criterion 1:" in c.text]
+    assert holding, "the list is in some chunk"
+    assert all("the following criteria:" in c.text for c in holding)
+    assert all("Criterion 3:" in c.text for c in holding), "no chunk ends inside the list"
+    # llama-index's splitter on its own fills the chunk and cuts the list after item 2
+    from llama_index.core.node_parser import SentenceSplitter
+
+    plain = SentenceSplitter(
+        chunk_size=128,
+        chunk_overlap=16,
+        tokenizer=minilm_token_counter(),
+        paragraph_separator="\n\n",
+        chunking_tokenizer_fn=sentence_pieces,
+    )
+    text, _ = layout(_list_section(3))
+    cut = [c for c in plain.split_text(text) if "Criterion 1:" in c]
+    assert any("Criterion 3:" not in c for c in cut), "the case is one a plain splitter cuts"
+
+
+def test_a_list_too_long_for_a_chunk_is_cut_between_items() -> None:
+    cfg = ChunkingSettings(chunk_tokens=64, overlap_tokens=0)
+    text, chunks = chunk_document(_doc(_list_section(12)), "h", NOW, NOW, cfg)
+    count = minilm_token_counter()
+    for chunk in chunks:
+        assert text[chunk.span[0] : chunk.span[1]] == chunk.text
+        assert len(count(chunk.text)) <= 64
+        if "Criterion" in chunk.text:  # whole items only
+            assert chunk.text.rstrip().endswith("miles of home"), chunk.text
+    assert sum("Criterion" in c.text for c in chunks) >= 2
+
+
+def test_a_document_without_lists_chunks_as_llama_index_does() -> None:
+    from llama_index.core.node_parser import SentenceSplitter
+
+    paragraphs = [
+        " ".join(f"Part {j} sentence {i} says the claim {i} needs a receipt." for i in range(j))
+        for j in (3, 25, 6, 1, 14)
+    ]
+    blocks = [Block(text="Policy", kind="heading", heading_level=0)] + [
+        Block(text=p) for p in paragraphs
+    ]
+    cfg = ChunkingSettings(chunk_tokens=96, overlap_tokens=16)
+    _, chunks = chunk_document(_doc(blocks), "h", NOW, NOW, cfg)
+    plain = SentenceSplitter(
+        chunk_size=96,
+        chunk_overlap=16,
+        tokenizer=minilm_token_counter(),
+        paragraph_separator="\n\n",
+        chunking_tokenizer_fn=sentence_pieces,
+    )
+    text, _ = layout(blocks)
+    assert [c.text.strip() for c in chunks] == [c.strip() for c in plain.split_text(text)]
+
+
 def test_sentence_pieces_keep_every_character() -> None:
     text = "  Claims go to Finance. E.g. taxis, i.e. cabs!  Ask Dr. Lee?\nNo. 5 is new.  "
     pieces = sentence_pieces(text)
