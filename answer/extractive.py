@@ -46,6 +46,7 @@ QUESTION_PENALTY = 0.2
 NEXT_WORDS = 60  # the best unit and the sentence after (or before) it: at most this long
 COMPLEMENT = 0.5  # a unit adding question terms the answer lacks: its least share of the best
 RUNNER_UP = 0.8  # a runner-up within this share of the best score is quoted too
+VALUED = 0.5  # a unit with the value a part asks for that no chosen unit holds: least share
 # A sentence opening with a word that points back needs the sentence before it.
 BACK_REFERENCE = re.compile(
     r"^(?:here|this|these|that|those|it|its|they|their|such|he|she)\b", re.I
@@ -96,7 +97,7 @@ class ExtractiveAnswerer:
         """What changes answers: part of the cache key (the units version moves with the
         selection rules, so cached answers of older rules expire)."""
         return (
-            f"extractive:units-v5:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
+            f"extractive:units-v6:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
             f":answerability={self.model.digest()}"
         )
 
@@ -240,6 +241,12 @@ class ExtractiveAnswerer:
         extra = self._complement(chosen, everything, hits, asked, room)
         if extra is not None and fits(extra):
             chosen.append(extra)
+        for part, kind in zip(asked.parts, asked.kinds, strict=True):
+            valued = _valued(kind, chosen, everything, room)
+            if valued is not None and fits(valued):  # "... and which address does it go to?"
+                chosen.append(valued)
+                if part in uncovered:
+                    uncovered.remove(part)
         return chosen, uncovered
 
     def _complement(
@@ -379,6 +386,28 @@ def _value_coverage(
         )
         for part, value in asking
     )
+
+
+def _valued(
+    kind: str,
+    chosen: list[Candidate],
+    everything: list[Candidate],
+    room: Callable[[Candidate], bool],
+) -> Candidate | None:
+    """For a part asking for a kind of value (an amount, a duration, a date, a number, a
+    contact) that no chosen unit holds: the best-scoring unit holding one, if it scores at
+    least ``VALUED`` of the best unit and fits. A part too terse to be matched by its own
+    words ("which address does it go to?") is still answered by its value."""
+    value = KIND_VALUE.get(kind)
+    if value is None or any(value.search(c.text) for c in chosen):
+        return None
+    floor = VALUED * chosen[0].score
+    pool = [
+        c
+        for c in everything
+        if c.kind != "list" and c.score >= floor and value.search(c.text) and room(c)
+    ]
+    return max(pool, key=lambda c: (c.score, -c.hit, -c.start), default=None)
 
 
 def _context(hit: Hit, unit: Unit) -> str:

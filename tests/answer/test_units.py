@@ -501,3 +501,19 @@ def test_a_unit_holding_the_terms_the_answer_lacks_is_added() -> None:
     )
     assert quoted[0] == "We use 1Password for password storage on every Linux laptop."
     assert "Tailscale provides VPN access to internal systems." in quoted
+
+
+def test_a_terse_part_gets_a_unit_holding_the_value_it_asks_for() -> None:
+    invoices = (
+        "Contractors submit monthly invoices as early as the 20th of the current month. "
+        "Payment of an invoice can take up to 7 days. Invoices list the hours worked in "
+        "the month. Late invoices are paid in the next cycle."
+    )
+    billing = "All invoices should be sent via email to our accounting team, ap@example.com"
+    question = "From what day of the month can I send my invoice, and which address does it go to?"
+    assert analyse(question).kinds[1] == "contact"
+    quoted = _answer(
+        question, [("invoices.md", "Invoices", invoices), ("billing.md", "Billing", billing)]
+    )
+    assert quoted[0].startswith("Contractors submit monthly invoices as early as the 20th")
+    assert billing in quoted
