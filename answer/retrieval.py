@@ -7,6 +7,13 @@ both live in [0, 1]); a chunk missing from the dense list gets that list's lowes
 from the BM25 list 0. On SQuAD2-dev this beats reciprocal-rank fusion (bench/query.py).
 Both searches run without payloads; only the fused winners are fetched.
 
+Fusion can push out the chunk the embedding finds best when BM25 does not find it at
+all: a question phrased unlike its passage ("If someone has to look at the usage data on
+my work laptop, will I be told?") shares few words with it, so that chunk gets no BM25
+score and falls below chunks that share common words. ``hybrid+rerank`` therefore keeps
+the dense nearest ``dense_pin`` chunks (1 by default) among its results: one missing from
+the fused and reranked top ``limit`` takes the last place.
+
 ``hybrid+rerank`` (the default): no trained cross-encoder ships in a PyPI wheel, and
 fetching one from a model hub is exactly what Cairn must not do. The fallback is a
 lexical sentence reranker: the top ``rerank_depth`` fused chunks get ``rerank_weight`` x
@@ -30,7 +37,7 @@ from core.settings import AnswerSettings
 from core.sparse import Bm25Encoder
 from core.store import VectorStore
 
-__all__ = ["MODES", "Mode", "Retriever", "fuse", "fuse_scores", "hybrid_search"]
+__all__ = ["MODES", "Mode", "Retriever", "fuse", "fuse_scores", "hybrid_search", "pinned"]
 
 Mode = Literal["dense", "bm25", "hybrid", "hybrid+rerank"]
 MODES: tuple[Mode, ...] = get_args(Mode)
@@ -77,15 +84,22 @@ class Retriever:
                 collection, self.sparse.encode_query(text), query.groups, limit, source
             )
         reranked = mode == "hybrid+rerank"
+        vector = query.vector(self.embedder).tolist()
         hits = self.hybrid(
             collection,
-            query.vector(self.embedder).tolist(),
+            vector,
             self.sparse.encode_query(text),
             query.groups,
             max(limit, self.cfg.rerank_depth) if reranked else limit,
             source,
         )
-        return self.rerank(query.text, hits, text)[:limit] if reranked else hits
+        if not reranked:
+            return hits
+        top = self.rerank(query.text, hits, text)[:limit]
+        pin = min(self.cfg.dense_pin, limit)
+        if not pin or len(top) < limit:
+            return top
+        return pinned(top, self.store.nearest(collection, vector, query.groups, pin, source))
 
     def hybrid(
         self,
@@ -140,6 +154,18 @@ class Retriever:
         ]
         head.sort(key=lambda h: (-h.score, h.chunk.id))
         return head + hits[depth:]
+
+
+def pinned(hits: list[Hit], dense: list[Hit]) -> list[Hit]:
+    """``hits`` with the ``dense`` nearest chunks it lacks in its last places (scored as
+    the last hit they replace, so the order stays by score)."""
+    have = {h.chunk.id for h in hits}
+    missing = [h for h in dense if h.chunk.id not in have]
+    if not missing:
+        return hits
+    kept = hits[: len(hits) - len(missing)]
+    floor = kept[-1].score if kept else 0.0
+    return kept + [Hit(chunk=h.chunk, score=floor) for h in missing]
 
 
 def hybrid_search(

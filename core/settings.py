@@ -252,6 +252,13 @@ class AnswerSettings(BaseModel):
         0.3, ge=0, le=5, description="weight of the lexical best-sentence rerank bonus"
     )
     rerank_depth: int = Field(10, ge=1, le=100, description="fused passages the rerank reorders")
+    dense_pin: int = Field(
+        1,
+        ge=0,
+        le=10,
+        description="the embedding's nearest chunks kept among the passages even when "
+        "fusion ranks them lower (a question phrased unlike its passage); 0 turns it off",
+    )
     scope_weight: float = Field(
         0.1,
         ge=0,
