@@ -85,7 +85,9 @@ def rejoin_lines(text: str) -> str:
     """Undo PDF line wrapping: a line continues the previous one when that one was
     wrapped (long, no closing punctuation) or when it starts in lower case; otherwise a
     new paragraph starts (blank line), which lets headings stand alone. A line that opens
-    with a list mark (•, -, 1.) always starts a new paragraph: each item stays one."""
+    with a list mark (•, -, 1.) always starts a new paragraph: each item stays one. A line
+    broken after a hyphen joins the next without a space ("1-800-555-1212",
+    "non-emergency"), a dash after a space keeps it ("Benefits - Dental")."""
     lines = [ln.strip() for ln in text.splitlines()]
     width = max((len(ln) for ln in lines), default=0)
     out: list[str] = []
@@ -95,7 +97,8 @@ def rejoin_lines(text: str) -> str:
         prev = out[-1] if out else ""
         wrapped = len(prev) >= 0.7 * width and not prev.endswith((".", ":", "!", "?"))
         if out and not LIST_MARK.match(line) and (wrapped or line[0].islower()):
-            out[-1] = f"{prev} {line}"
+            joint = "" if prev[-1:] == "-" and prev[-2:-1].isalnum() else " "
+            out[-1] = f"{prev}{joint}{line}"
         else:
             out.append(line)
     return "\n\n".join(out)

@@ -29,8 +29,9 @@ from ingest.report import FileResult, IngestReport
 from ingest.sources import SourceFile, configured_groups, file_hash, folder_groups
 
 # 2: table rows, bullets, field runs; 3: PDF list items; 4: page breaks; 5: OCR of
-# pictures on PDF pages, slides, sheets, mail, images; 6: chunks keep a list with its lead-in
-PARSER_VERSION = "6"
+# pictures on PDF pages, slides, sheets, mail, images; 6: chunks keep a list with its lead-in;
+# 7: a PDF line broken after a hyphen joins the next without a space ("1-800-555-1212")
+PARSER_VERSION = "7"
 MAX_NESTING = 3  # a mail attached to a mail attached to a mail: deeper ones are skipped
 OCR_SUFFIXES = {".pdf", ".eml", *IMAGE_SUFFIXES}
 

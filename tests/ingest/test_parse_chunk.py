@@ -70,6 +70,19 @@ def test_rejoin_lines_undoes_pdf_wrapping() -> None:
     ]
 
 
+def test_a_line_broken_after_a_hyphen_joins_without_a_space() -> None:
+    raw = (
+        "If you choose to report anonymously, you may call the Compliance Hotline at 1-\n"
+        "800-555-1212. Northwind Standard does not cover non-\n"
+        "emergency services. Plans and options differ by region, see Benefits -\n"
+        "Dental for the details of each plan."
+    )
+    text = rejoin_lines(raw)
+    assert "Hotline at 1-800-555-1212." in text
+    assert "cover non-emergency services" in text
+    assert "see Benefits - Dental for" in text
+
+
 def _doc(blocks: list[Block]) -> ParsedDocument:
     return ParsedDocument(source="d.md", title="D", blocks=blocks)
 
