@@ -148,6 +148,20 @@ def _list_section(items: int) -> list[Block]:
     ]
 
 
+def _plain_split(text: str, size: int, overlap: int) -> list[str]:
+    """llama-index's ``SentenceSplitter`` with its own paragraph step (no list grouping)."""
+    from llama_index.core.node_parser import SentenceSplitter
+
+    plain = SentenceSplitter(
+        chunk_size=size,
+        chunk_overlap=overlap,
+        tokenizer=minilm_token_counter(),
+        paragraph_separator="\n\n",
+        chunking_tokenizer_fn=sentence_pieces,
+    )
+    return list(plain.split_text(text))
+
+
 def test_a_list_stays_whole_with_its_lead_in() -> None:
     cfg = ChunkingSettings(chunk_tokens=128, overlap_tokens=16)
     _, chunks = chunk_document(_doc(_list_section(3)), "h", NOW, NOW, cfg)
@@ -156,17 +170,8 @@ def test_a_list_stays_whole_with_its_lead_in() -> None:
     assert all("the following criteria:" in c.text for c in holding)
     assert all("Criterion 3:" in c.text for c in holding), "no chunk ends inside the list"
     # llama-index's splitter on its own fills the chunk and cuts the list after item 2
-    from llama_index.core.node_parser import SentenceSplitter
-
-    plain = SentenceSplitter(
-        chunk_size=128,
-        chunk_overlap=16,
-        tokenizer=minilm_token_counter(),
-        paragraph_separator="\n\n",
-        chunking_tokenizer_fn=sentence_pieces,
-    )
     text, _ = layout(_list_section(3))
-    cut = [c for c in plain.split_text(text) if "Criterion 1:" in c]
+    cut = [c for c in _plain_split(text, 128, 16) if "Criterion 1:" in c]
     assert any("Criterion 3:" not in c for c in cut), "the case is one a plain splitter cuts"
 
 
@@ -183,8 +188,6 @@ def test_a_list_too_long_for_a_chunk_is_cut_between_items() -> None:
 
 
 def test_a_document_without_lists_chunks_as_llama_index_does() -> None:
-    from llama_index.core.node_parser import SentenceSplitter
-
     paragraphs = [
         " ".join(f"Part {j} sentence {i} says the claim {i} needs a receipt." for i in range(j))
         for j in (3, 25, 6, 1, 14)
@@ -194,15 +197,8 @@ def test_a_document_without_lists_chunks_as_llama_index_does() -> None:
     ]
     cfg = ChunkingSettings(chunk_tokens=96, overlap_tokens=16)
     _, chunks = chunk_document(_doc(blocks), "h", NOW, NOW, cfg)
-    plain = SentenceSplitter(
-        chunk_size=96,
-        chunk_overlap=16,
-        tokenizer=minilm_token_counter(),
-        paragraph_separator="\n\n",
-        chunking_tokenizer_fn=sentence_pieces,
-    )
     text, _ = layout(blocks)
-    assert [c.text.strip() for c in chunks] == [c.strip() for c in plain.split_text(text)]
+    assert [c.text.strip() for c in chunks] == [c.strip() for c in _plain_split(text, 96, 16)]
 
 
 def test_sentence_pieces_keep_every_character() -> None:
