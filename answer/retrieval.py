@@ -37,7 +37,16 @@ from core.settings import AnswerSettings
 from core.sparse import Bm25Encoder
 from core.store import VectorStore
 
-__all__ = ["MODES", "Mode", "Retriever", "fuse", "fuse_scores", "hybrid_search", "pinned"]
+__all__ = [
+    "MODES",
+    "Mode",
+    "Retriever",
+    "fuse",
+    "fuse_scores",
+    "fused_search",
+    "hybrid_search",
+    "pinned",
+]
 
 Mode = Literal["dense", "bm25", "hybrid", "hybrid+rerank"]
 MODES: tuple[Mode, ...] = get_args(Mode)
@@ -84,22 +93,23 @@ class Retriever:
                 collection, self.sparse.encode_query(text), query.groups, limit, source
             )
         reranked = mode == "hybrid+rerank"
-        vector = query.vector(self.embedder).tolist()
-        hits = self.hybrid(
+        depth = max(limit, self.cfg.rerank_depth) if reranked else limit
+        pin = min(self.cfg.dense_pin, limit) if reranked else 0
+        hits, nearest = fused_search(
+            self.store,
             collection,
-            vector,
+            query.vector(self.embedder).tolist(),
             self.sparse.encode_query(text),
             query.groups,
-            max(limit, self.cfg.rerank_depth) if reranked else limit,
+            depth,
+            self.weights,
             source,
+            keep=pin,
         )
         if not reranked:
             return hits
         top = self.rerank(query.text, hits, text)[:limit]
-        pin = min(self.cfg.dense_pin, limit)
-        if not pin or len(top) < limit:
-            return top
-        return pinned(top, self.store.nearest(collection, vector, query.groups, pin, source))
+        return pinned(top, nearest) if len(top) == limit else top
 
     def hybrid(
         self,
@@ -180,6 +190,22 @@ def hybrid_search(
 ) -> list[Hit]:
     """Fuse the dense and sparse rankings (either may be None); payloads of the winners
     only are fetched."""
+    return fused_search(store, collection, dense, sparse, groups, limit, weights, source)[0]
+
+
+def fused_search(
+    store: VectorStore,
+    collection: str,
+    dense: Sequence[float] | None,
+    sparse: SparseVector | None,
+    groups: Sequence[str] | None,
+    limit: int,
+    weights: tuple[float, float] = (0.7, 0.3),
+    source: str | None = None,
+    keep: int = 0,
+) -> tuple[list[Hit], list[Hit]]:
+    """The fused top ``limit`` hits, and the dense list's nearest ``keep`` chunks (for
+    ``pinned``), from the same two searches: one payload fetch for both."""
     depth = max(limit * 4, 40)
     dense_ids = (
         store.nearest_ids(collection, dense, groups, depth, source) if dense is not None else []
@@ -188,9 +214,14 @@ def hybrid_search(
         store.nearest_ids(collection, sparse, groups, depth, source) if sparse is not None else []
     )
     top = fuse_scores(dense_ids, sparse_ids, weights)[:limit]
-    chunks = {c.id: c for c in store.get(collection, [cid for cid, _ in top])}
+    nearest = dense_ids[:keep]
+    wanted = list(dict.fromkeys([cid for cid, _ in top] + [cid for cid, _ in nearest]))
+    chunks = {c.id: c for c in store.get(collection, wanted)}
     # A point deleted between the search and the fetch is left out.
-    return [Hit(chunk=chunks[cid], score=score) for cid, score in top if cid in chunks]
+    return (
+        [Hit(chunk=chunks[cid], score=score) for cid, score in top if cid in chunks],
+        [Hit(chunk=chunks[cid], score=score) for cid, score in nearest if cid in chunks],
+    )
 
 
 def fuse_scores(
