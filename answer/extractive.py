@@ -47,6 +47,8 @@ NEXT_WORDS = 60  # the best unit and the sentence after (or before) it: at most 
 COMPLEMENT = 0.5  # a unit adding question terms the answer lacks: its least share of the best
 RUNNER_UP = 0.8  # a runner-up within this share of the best score is quoted too
 VALUED = 0.5  # a unit with the value a part asks for that no chosen unit holds: least share
+# A unit announcing what follows ("use the formula below") needs the units after it.
+FORWARD = re.compile(r"\b(?:below|the following|as follows)\b|:\s*$", re.I)
 # A sentence opening with a word that points back needs the sentence before it.
 BACK_REFERENCE = re.compile(
     r"^(?:here|this|these|that|those|it|its|they|their|such|he|she)\b", re.I
@@ -97,7 +99,7 @@ class ExtractiveAnswerer:
         """What changes answers: part of the cache key (the units version moves with the
         selection rules, so cached answers of older rules expire)."""
         return (
-            f"extractive:units-v6:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
+            f"extractive:units-v7:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
             f":answerability={self.model.digest()}"
         )
 
@@ -140,8 +142,10 @@ class ExtractiveAnswerer:
         scoped: set[int],
     ) -> tuple[list[Candidate], list[str]]:
         """The best unit; its counterpart in a look-alike document when the question names
-        no scope (both labelled); the best unit of each other part; then close runners-up
-        from at most two chunks — all within ``WORD_BUDGET`` words, no text quoted twice."""
+        no scope (both labelled); the best unit of each other part; the value a part asks
+        for that none holds yet; then close runners-up from at most two chunks; the units
+        around the best one and the ones a chosen unit announces — all within
+        ``WORD_BUDGET`` words, no text quoted twice."""
         best = top[0]
         chosen = [best]
         uncovered: list[str] = []
@@ -225,6 +229,12 @@ class ExtractiveAnswerer:
                         continue
                 if max((x[0] for x in scored), default=0.0) < UNCOVERED:
                     uncovered.append(part)
+        for part, kind in zip(asked.parts, asked.kinds, strict=True):
+            valued = _valued(kind, chosen, everything, room)
+            if valued is not None and fits(valued):  # "... and which address does it go to?"
+                chosen.append(valued)
+                if part in uncovered:
+                    uncovered.remove(part)
         chunks = {c.hit for c in chosen}
         for cand in top[1:]:
             if len(chosen) >= self.cfg.max_sentences or cand.score < RUNNER_UP * best.score:
@@ -232,6 +242,10 @@ class ExtractiveAnswerer:
             if (cand.hit in chunks or len(chunks) < 2) and fits(cand):
                 chosen.append(cand)
                 chunks.add(cand.hit)
+        for c in list(chosen):
+            for follows in _announced(c, hits):
+                if fits(follows):
+                    chosen.append(follows)
         before = _previous_sentence(best, hits)  # "Here you'll find dashboards ..." needs
         if before is not None and best.words + before.words <= NEXT_WORDS and fits(before):
             chosen.append(before)  # "We monitor our systems through Grafana." before it
@@ -241,12 +255,6 @@ class ExtractiveAnswerer:
         extra = self._complement(chosen, everything, hits, asked, room)
         if extra is not None and fits(extra):
             chosen.append(extra)
-        for part, kind in zip(asked.parts, asked.kinds, strict=True):
-            valued = _valued(kind, chosen, everything, room)
-            if valued is not None and fits(valued):  # "... and which address does it go to?"
-                chosen.append(valued)
-                if part in uncovered:
-                    uncovered.remove(part)
         return chosen, uncovered
 
     def _complement(
@@ -394,9 +402,9 @@ def _valued(
     everything: list[Candidate],
     room: Callable[[Candidate], bool],
 ) -> Candidate | None:
-    """For a part asking for a kind of value (an amount, a duration, a date, a number, a
-    contact) that no chosen unit holds: the best-scoring unit holding one, if it scores at
-    least ``VALUED`` of the best unit and fits. A part too terse to be matched by its own
+    """For a part asking for a kind of value (an amount, a duration, a frequency, a date, a
+    number, a contact) that no chosen unit holds: the best-scoring unit holding one, if it
+    scores at least ``VALUED`` of the best unit and fits. A part too terse to be matched by its own
     words ("which address does it go to?") is still answered by its value."""
     value = KIND_VALUE.get(kind)
     if value is None or any(value.search(c.text) for c in chosen):
@@ -511,3 +519,24 @@ def _with_list(cand: Candidate, candidates: list[Candidate]) -> Candidate:
     found = lists[0]
     found.similarity, found.score = cand.similarity, cand.score
     return found
+
+
+def _announced(cand: Candidate, hits: list[Hit]) -> list[Candidate]:
+    """The units after the paragraph of a unit that announces them ("use the formula
+    *below*", "as follows:"): the first two, unless a heading comes first."""
+    if cand.kind not in ("sentence", "item") or not FORWARD.search(cand.text):
+        return []
+    text = hits[cand.hit].chunk.text
+    end = text.find("\n\n", cand.start + len(cand.text))
+    if end < 0:
+        return []
+    out = []
+    for unit in units(text):
+        if unit.start > end and unit.kind in ("sentence", "item"):
+            quote = text[unit.start : unit.end]
+            if len(quote.split()) < MIN_WORDS and ":" not in quote:
+                break
+            out.append(Candidate(cand.hit, unit.start, quote, 0.0, unit.kind))
+            if len(out) == 2:
+                break
+    return out

@@ -22,12 +22,16 @@ __all__ = ["KIND_VALUE", "PREFER", "Asked", "analyse", "named_documents", "scope
 
 _NUM = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|sixty|ninety)"
 _PERIOD = r"(?:minute|hour|day|week|month|quarter|year|business day|working day)"
-_UNIT = rf"{_PERIOD}s?"
+_UNIT = rf"(?:{_PERIOD}s?|mins?|hrs?|wks?|yrs?)"
 KIND_VALUE = {
     "amount": re.compile(r"[$€£¥]\s?\d|\d\s?(?:usd|eur|gbp|dollars?|euros?|%)|\bpercent\b", re.I),
     "duration": re.compile(
-        rf"\b{_NUM}[\s-]+{_UNIT}\b|\b(?:annual(?:ly)?|yearly|monthly|weekly|daily|quarterly|bi-?weekly)\b"
-        rf"|\b(?:once|twice|every (?:other )?{_PERIOD})\b",
+        rf"\b{_NUM}\+?[\s-]+{_UNIT}\b",
+        re.I,
+    ),
+    "frequency": re.compile(
+        rf"\b(?:annual(?:ly)?|yearly|monthly|weekly|daily|quarterly|bi-?weekly|biannual(?:ly)?)\b"
+        rf"|\b(?:once|twice|every (?:other )?{_PERIOD}|{_NUM} times)\b|\b(?:per|a|each) {_PERIOD}\b",
         re.I,
     ),
     "date": re.compile(
@@ -76,10 +80,11 @@ _KINDS = (
         ),
     ),
     ("list", re.compile(r"\b(?:what|which) (?:kinds?|types?|sorts?) of\b", re.I)),
+    ("frequency", re.compile(r"\bhow often\b|\bhow many times\b|\bhow frequent", re.I)),
     (
         "duration",
         re.compile(
-            r"\bhow (?:long|far ahead|far in advance|soon|often|many (?:days|weeks|months|years|hours))\b"
+            r"\bhow (?:long|far ahead|far in advance|soon|many (?:days|weeks|months|years|hours))\b"
             r"|\bhow much (?:time|leave|notice|vacation|holiday|pto|paid time|parental)\b"
             r"|\bnotice\b|\bdeadline\b|\bwithin how\b",
             re.I,

@@ -389,7 +389,7 @@ def test_the_next_sentence_stops_at_a_heading() -> None:
 
 def test_a_who_part_prefers_the_unit_naming_a_role() -> None:
     assert analyse("How often are awards given, and who picks the winners?").kinds == (
-        "duration",
+        "frequency",
         "person",
     )
     text = (
@@ -412,7 +412,43 @@ def test_the_kind_comes_from_what_is_asked_not_from_a_topic_word() -> None:
     assert analyse("Who do I email about payroll?").kinds == ("contact",)
     assert analyse("What number should I call?").kinds == ("contact",)
     frequency = "Performance reviews happen twice a year."
-    assert KIND_VALUE["duration"].search(frequency)
+    assert KIND_VALUE["frequency"].search(frequency)
+    assert not KIND_VALUE["duration"].search(frequency)
+
+
+def test_how_long_asks_for_a_length_and_how_often_for_a_cadence() -> None:
+    assert analyse("How often is demo day, and how long should my demo be?").kinds == (
+        "frequency",
+        "duration",
+    )
+    for length in ("8+ months", "3-5 mins", "2 hrs", "30 days", "one week"):
+        assert KIND_VALUE["duration"].search(length), length
+    assert not KIND_VALUE["duration"].search("The program runs annually.")
+    text = (
+        "The equity refresh program runs annually, in the first quarter of every year.\n\n"
+        "• Performance: your latest review rating must be 1, 2 or 3.\n\n"
+        "• Tenure: you must have been with the company for 8+ months to be eligible."
+    )
+    quoted = _answer(
+        "How long do I need to have been at the company to be eligible for an equity refresh?",
+        [("equity.md", "Equity refresh", text)],
+    )
+    assert quoted[0] == "Tenure: you must have been with the company for 8+ months to be eligible."
+
+
+def test_a_unit_announcing_what_follows_is_quoted_with_it() -> None:
+    text = (
+        "Your monthly invoice amount depends on whether you work a full or a partial month.\n\n"
+        "• Full month: refer to your contract, which states the monthly rate.\n\n"
+        "• Partial month: use the formula below to prorate partial months.\n\n"
+        "• Divide your full month invoice amount by 173.33 hours.\n\n"
+        "• Multiply by the number of hours you worked in the pay period."
+    )
+    quoted = _answer(
+        "How do I prorate my invoice for a partial month?", [("invoices.md", "Invoices", text)]
+    )
+    assert "Partial month: use the formula below to prorate partial months." in quoted
+    assert "Divide your full month invoice amount by 173.33 hours." in quoted
 
 
 def test_a_terse_part_reads_the_scene_it_refers_to() -> None:
@@ -517,3 +553,34 @@ def test_a_terse_part_gets_a_unit_holding_the_value_it_asks_for() -> None:
     )
     assert quoted[0].startswith("Contractors submit monthly invoices as early as the 20th")
     assert billing in quoted
+
+
+def test_the_value_a_part_asks_for_comes_before_close_runners_up() -> None:
+    """Runners-up restating the best unit would fill the word budget; the contact the
+    second part asks for is quoted first."""
+    policy = (
+        "If your hotel booking is out of policy, an email is sent to your direct manager, who "
+        "approves or denies the out of policy booking within the booking tool. "
+        "If your booking is out of policy, you can still continue booking and a soft approval "
+        "email is sent to your direct manager, who then approves or denies the booking. "
+        "An out of policy hotel booking that your manager neither approves nor denies is "
+        "cancelled by the booking tool after one day, and you need to book it again."
+    )
+    question = (
+        "My hotel booking is out of policy and my manager hasn't approved it. What happens, "
+        "and where can I ask about it?"
+    )
+    assert analyse(question).kinds == ("", "contact")
+    quoted = _answer(
+        question,
+        [
+            ("travel.md", "Travel booking", policy),
+            (
+                "help.md",
+                "Travel help",
+                "Ask about an out of policy hotel booking at travel@example.com.",
+            ),
+        ],
+    )
+    assert "Ask about an out of policy hotel booking at travel@example.com." in quoted
+    assert any("cancelled by the booking tool after one day" in q for q in quoted)
