@@ -508,15 +508,22 @@ def _previous_sentence(best: Candidate, hits: list[Hit]) -> Candidate | None:
 
 
 def _with_list(cand: Candidate, candidates: list[Candidate]) -> Candidate:
-    """A list's lead-in ("What is in the kit:") is never quoted without its items."""
+    """A list's lead-in ("What is in the kit:", or an item leading into its sub-items) is
+    never quoted without its items."""
     if not cand.text.rstrip().endswith(":"):
         return cand
-    lists = [
-        c for c in candidates if c.kind == "list" and (c.hit, c.start) == (cand.hit, cand.start)
+    end = cand.start + len(cand.text)
+    lists = [  # the lists whose lead-in ends with this unit (an item's, the nearest)
+        c
+        for c in candidates
+        if c.kind == "list"
+        and c.hit == cand.hit
+        and c.start <= cand.start
+        and c.start + c.text.find("\n\n") == end
     ]
     if not lists:
         return cand
-    found = lists[0]
+    found = max(lists, key=lambda c: c.start)
     found.similarity, found.score = cand.similarity, cand.score
     return found
 

@@ -4,7 +4,9 @@ document's structure as ingest wrote it into the text.
 - ``sentence``: a sentence of a paragraph.
 - ``item``: one list item (its bullet left out), e.g. "Office: Berlin" of a form-like page.
 - ``list``: a list with its lead-in ("Eligible expenses include:") and its first items;
-  ``more`` counts the items left out (shown as "…and N more"). A list whose every item
+  ``more`` counts the items left out (shown as "…and N more"). An item with sub-items
+  ("◦ ") is also the lead-in of a list of its own: "Partial month: use the formula
+  below" with the formula's steps. A list whose every item
   of three or more is a short head and its explanation ("Inspections - We conduct
   regular safety inspections ...") is *headed*: when it is too long to quote whole it is
   shown as its lead-in and heads ("Our program includes: Hazard Identification;
@@ -22,7 +24,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from core.text import BULLET, split_sentences
+from core.text import BULLET, BULLETS, split_sentences
 
 __all__ = ["Unit", "heads", "shown", "units"]
 
@@ -70,11 +72,11 @@ def heads(items: list[str]) -> list[str] | None:
 def shown(quote: str) -> str:
     """What a quoted unit shows: a headed list too long to quote whole as its lead-in
     and heads, anything else as it is."""
-    if BULLET not in quote or len(quote.split()) <= MAX_UNIT_WORDS:
+    if not any(b in quote for b in BULLETS) or len(quote.split()) <= MAX_UNIT_WORDS:
         return quote
     parts = [p.strip() for p in PARAGRAPH.split(quote) if p.strip()]
-    lead = [p for p in parts if not p.startswith(BULLET)]
-    items = [p[len(BULLET) :] for p in parts if p.startswith(BULLET)]
+    lead = [p for p in parts if not p.startswith(BULLETS)]
+    items = [p[len(BULLET) :] for p in parts if p.startswith(BULLETS)]
     if len(lead) > 1 or (lead and parts[0] != lead[0]):
         return quote
     found = heads(items)
@@ -145,6 +147,20 @@ def _headed(text: str, start: int, run: list[tuple[int, int]], found: list[str])
     return Unit(start, run[kept - 1][1], "list", more=len(run) - kept)
 
 
+def _nested(text: str, run: list[tuple[int, int]]) -> list[Unit]:
+    """Each item followed by sub-items, as the lead-in of a list of them."""
+    out = []
+    for k, (a, b) in enumerate(run):
+        subs = []
+        for x, y in run[k + 1 :]:
+            if not text.startswith(BULLETS[1], x):
+                break
+            subs.append((x, y))
+        if subs and not text.startswith(BULLETS[1], a):
+            out.append(_list(text, subs, (a + len(BULLET), b)))
+    return out
+
+
 def units(text: str) -> list[Unit]:
     """Every unit of a passage, in reading order (a list unit after its items). Parsed
     once per passage text: the answerer reads a chunk's units for its candidates and
@@ -159,7 +175,7 @@ def _parsed(text: str) -> tuple[Unit, ...]:
     i = 0
     while i < len(paragraphs):
         a, b = paragraphs[i]
-        if not text.startswith(BULLET, a):
+        if not text.startswith(BULLETS, a):
             if ROW.match(text[a:b]):
                 out.append(_row(text, a, b))
                 out += _cells(text, a, b)
@@ -168,7 +184,7 @@ def _parsed(text: str) -> tuple[Unit, ...]:
             i += 1
             continue
         j = i
-        while j < len(paragraphs) and text.startswith(BULLET, paragraphs[j][0]):
+        while j < len(paragraphs) and text.startswith(BULLETS, paragraphs[j][0]):
             j += 1
         run = paragraphs[i:j]
         for x, y in run:
@@ -179,5 +195,6 @@ def _parsed(text: str) -> tuple[Unit, ...]:
             lead = (before[-1].start, before[-1].end) if before else None
         if len(run) >= 2 or lead:
             out.append(_list(text, run, lead))
+        out += _nested(text, run)
         i = j
     return tuple(out)

@@ -33,3 +33,5 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 
 BULLET = "• "  # how ingest marks a list item's text, and how the answerer finds list items
+SUB_BULLET = "◦ "  # ... an item nested under another item (its sub-items follow it)
+BULLETS = (BULLET, SUB_BULLET)

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from core.schema import Block
+from core.text import SUB_BULLET
 from ingest.structure import BULLET, table_rows
 
 LIST_MARK = re.compile(r"^(?:[•◦▪▸●○■\-*\u2013]|\d{1,2}[.)])\s")
@@ -21,6 +22,7 @@ SKIP_CATEGORIES = {"PageBreak", "Header", "Footer", "PageNumber", "Image"}
 def elements_to_blocks(elements: list[Any], page: int | None = None) -> list[Block]:
     """Blocks of unstructured elements; ``page`` overrides the elements' own page."""
     out = []
+    top: int | None = None  # the depth of the current list's top items: deeper are nested
     for el in elements:
         category = type(el).__name__
         text = (el.text or "").strip()
@@ -33,7 +35,10 @@ def elements_to_blocks(elements: list[Any], page: int | None = None) -> list[Blo
         depth = getattr(el.metadata, "category_depth", None)
         is_title = category == "Title"
         if category == "ListItem":
-            text = BULLET + text
+            top = (depth or 0) if top is None else min(top, depth or 0)
+            text = (SUB_BULLET if (depth or 0) > top else BULLET) + text
+        else:
+            top = None
         out.append(
             Block(
                 text=text,

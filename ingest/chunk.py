@@ -24,7 +24,7 @@ from typing import Any
 from core.embed import minilm_path
 from core.schema import Block, Chunk, ParsedDocument, chunk_id_for, content_hash, doc_id_for
 from core.settings import ChunkingSettings
-from core.text import BULLET, split_sentences
+from core.text import BULLETS, split_sentences
 
 SEPARATOR = "\n\n"
 # The splitter's own paragraph step is turned off (its separator never occurs in text):
@@ -114,9 +114,9 @@ def _groups(paragraphs: list[str]) -> list[list[str]]:
     (one ending in ":"), every other paragraph on its own."""
     out: list[list[str]] = []
     for para in paragraphs:
-        item = para.lstrip("\n").startswith(BULLET)
+        item = para.lstrip("\n").startswith(BULLETS)
         last = out[-1] if out else []
-        after_item = bool(last) and last[-1].lstrip("\n").startswith(BULLET)
+        after_item = bool(last) and last[-1].lstrip("\n").startswith(BULLETS)
         after_lead = len(last) == 1 and last[0].rstrip().endswith(":")
         if item and (after_item or after_lead):
             last.append(para)

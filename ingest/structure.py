@@ -3,7 +3,11 @@
 - A table becomes one block per row, each cell with its column header ("Plan: Standard;
   Deductible: $2,000"), so a row read alone still says what its numbers mean.
 - A list item starts with a bullet ("• "), so the answerer can quote a list's lead-in
-  with its items.
+  with its items; an item nested under another starts with "◦ ", so an item that leads
+  into its sub-items ("Partial month: use the formula below") is quoted with them.
+- Markdown list nesting is made explicit (four spaces a level) before parsing: Markdown
+  handbooks nest with two or three spaces, which the Markdown parser reads as one flat
+  list.
 - Runs of "Field: value" lines in Markdown (a form-like page: "Office: Berlin",
   "Reports to: Head of Finance") are read as list items, one field per line, instead of
   being run together into one paragraph.
@@ -16,8 +20,10 @@ from html.parser import HTMLParser
 
 from core.text import BULLET
 
-__all__ = ["BULLET", "labelled_row", "mark_field_runs", "table_rows"]
+__all__ = ["BULLET", "labelled_row", "mark_field_runs", "nest_lists", "table_rows"]
 
+LIST_LINE = re.compile(r"^( *)(?:[-*+]|\d{1,3}[.)])(?:\s|$)")
+FENCE = re.compile(r"^\s*(?:```|~~~)")
 FIELD_LINE = re.compile(r"^[ \t]*(?![-*+>#|]|\d+\.)[A-Za-z][\w /&()'.-]{0,40}:[ \t]+\S")
 MAX_ROW_CHARS = 1500
 
@@ -88,4 +94,39 @@ def mark_field_runs(markdown: str) -> str:
             (i > 0 and is_field[i - 1]) or (i + 1 < len(lines) and is_field[i + 1])
         )
         out.append(f"- {line.strip()}" if in_run else line)
+    return "\n".join(out)
+
+
+def nest_lists(markdown: str) -> str:
+    """Markdown with each list item indented four spaces per nesting level, the level
+    read from the indentation of the items above it (CommonMark nests a sub-item under
+    any deeper indentation; Python-Markdown, which unstructured uses, only under four
+    spaces). An item's continuation lines move with it; fenced code and everything
+    outside lists are left as written. An indented list after a paragraph is a top-level
+    list, not a code block."""
+    out: list[str] = []
+    open_items: list[int] = []  # the indentation of each open item, outermost first
+    fenced, after_blank = False, True
+    for line in markdown.expandtabs(4).split("\n"):
+        fence = bool(FENCE.match(line))
+        fenced ^= fence
+        if fence or fenced or not line.strip():
+            after_blank = not line.strip() or (after_blank and fenced)
+            out.append(line)
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        if LIST_LINE.match(line):
+            while open_items and open_items[-1] >= indent:
+                open_items.pop()
+            level = len(open_items)
+            open_items.append(indent)
+            line = " " * (4 * level) + line.lstrip(" ")
+        elif indent == 0:
+            if after_blank:  # a paragraph after a blank line closes every list
+                open_items = []
+        elif open_items:  # a continuation line of the deepest item indented less than it
+            level = sum(1 for item in open_items if item < indent)
+            line = " " * (4 * level) + line.lstrip(" ")
+        after_blank = False
+        out.append(line)
     return "\n".join(out)

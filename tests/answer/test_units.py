@@ -584,3 +584,35 @@ def test_the_value_a_part_asks_for_comes_before_close_runners_up() -> None:
     )
     assert "Ask about an out of policy hotel booking at travel@example.com." in quoted
     assert any("cancelled by the booking tool after one day" in q for q in quoted)
+
+
+NESTED = (
+    "Invoice amount\n\n"
+    "• Your monthly invoice amount depends on whether you work a full or a partial month.\n\n"
+    "◦ Full month: refer to your contract, which states the monthly rate.\n\n"
+    "◦ Partial month: to prorate a partial month, do this:\n\n"
+    "◦ Divide your full month invoice amount by 173.33 hours.\n\n"
+    "◦ Multiply by the number of hours you worked in the pay period.\n\n"
+    "• Send the invoice to accounting."
+)
+
+
+def test_an_item_with_sub_items_leads_a_list_of_its_own() -> None:
+    lists = [q for kind, q in _quotes(NESTED) if kind == "list"]
+    assert lists[-1] == NESTED[NESTED.index("Your monthly") : NESTED.index("\n\n• Send")]
+    sub = "Sub-heads:\n\n• Parent item leads in:\n\n◦ first child\n\n◦ second child\n\n• next"
+    assert "Parent item leads in:\n\n◦ first child\n\n◦ second child" in [
+        q for kind, q in _quotes(sub) if kind == "list"
+    ]
+
+
+def test_an_item_leading_into_sub_items_is_quoted_with_them() -> None:
+    text = (
+        "Visa letters\n\n• Request a visa letter from People Ops at least six weeks ahead.\n\n"
+        "• To request a letter, send the following:\n\n◦ your full legal name\n\n"
+        "◦ your passport number\n\n◦ the dates of the trip\n\n• Letters arrive by post."
+    )
+    quoted = _answer(
+        "What do I send to request a visa letter?", [("visa.md", "Visa letters", text)]
+    )
+    assert any(q.startswith("To request a letter") and "passport number" in q for q in quoted)

@@ -1,4 +1,5 @@
-"""Ingest keeps structure in the text: table rows with headers, bulleted items, fields."""
+"""Ingest keeps structure in the text: table rows with headers, bulleted items, nested
+items, fields."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from pathlib import Path
 
 from ingest.parse import parse
 from ingest.sources import SourceFile
-from ingest.structure import mark_field_runs, table_rows
+from ingest.structure import mark_field_runs, nest_lists, table_rows
 
 MARKDOWN = """# Perks
 
@@ -77,4 +78,50 @@ def test_pdf_bullets_stay_one_item_each() -> None:
         "• Treatment of the condition or disease being studied",
         "• Medications",
         "• Lab services",
+    ]
+
+
+NESTED = """# Invoices
+
+- Your invoice amount depends on whether you work a full or a partial month.
+  - **Full month**: refer to your contract.
+  - **Partial month**: use the formula below.
+    - Divide your monthly amount by 173.33 hours.
+    - Multiply by the hours you worked.
+- Send the invoice to [accounting](ap.md).
+
+Harassment takes two forms:
+
+  - Quid pro quo harassment.
+  - Hostile work environment harassment.
+
+```
+  - not a list: code
+```
+"""
+
+
+def test_list_nesting_is_four_spaces_a_level() -> None:
+    assert (
+        nest_lists("- a\n  - b\n  - c\n    - d\n- e") == "- a\n    - b\n    - c\n        - d\n- e"
+    )
+    assert nest_lists("1. a\n   1. b\n2. c") == "1. a\n    1. b\n2. c"
+    # an indented list after a paragraph is a top-level list, not a code block
+    assert nest_lists("Two forms:\n\n  - one\n  - two") == "Two forms:\n\n- one\n- two"
+    assert nest_lists("```\n  - code\n```") == "```\n  - code\n```"
+    # a continuation line moves with its item
+    assert nest_lists("- a\n  - b\n\n    more about b") == "- a\n    - b\n\n        more about b"
+
+
+def test_nested_items_are_marked_under_their_parent(tmp_path: Path) -> None:
+    blocks = [text for kind, text in _parse(tmp_path, "invoices.md", NESTED) if kind == "listitem"]
+    assert blocks == [
+        "• Your invoice amount depends on whether you work a full or a partial month.",
+        "◦ Full month: refer to your contract.",
+        "◦ Partial month: use the formula below.",
+        "◦ Divide your monthly amount by 173.33 hours.",
+        "◦ Multiply by the hours you worked.",
+        "• Send the invoice to accounting.",
+        "• Quid pro quo harassment.",
+        "• Hostile work environment harassment.",
     ]
