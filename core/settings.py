@@ -265,7 +265,7 @@ class AnswerSettings(BaseModel):
         le=5,
         description="rerank bonus of a document the question names by a capitalised word",
     )
-    max_sentences: int = Field(3, ge=1, le=10, description="sentences in an extractive answer")
+    max_sentences: int = Field(4, ge=1, le=10, description="sentences in an extractive answer")
     sentence_cache: int = Field(
         50_000, ge=0, description="document sentence vectors kept across requests (0 = off)"
     )
