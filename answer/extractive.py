@@ -47,6 +47,10 @@ NEXT_WORDS = 60  # the best unit and the sentence after (or before) it: at most 
 COMPLEMENT = 0.5  # a unit adding question terms the answer lacks: its least share of the best
 RUNNER_UP = 0.8  # a runner-up within this share of the best score is quoted too
 VALUED = 0.5  # a unit with the value a part asks for that no chosen unit holds: least share
+# A question asking which questions to ask is answered by the document's questions.
+ASKS_QUESTIONS = re.compile(
+    r"\bquestions?\b|\bask (?:myself|yourself|ourselves|themselves)\b", re.I
+)
 # A unit announcing what follows ("use the formula below") needs the units after it.
 FORWARD = re.compile(r"\b(?:below|the following|as follows)\b|:\s*$", re.I)
 # A sentence opening with a word that points back needs the sentence before it.
@@ -99,7 +103,7 @@ class ExtractiveAnswerer:
         """What changes answers: part of the cache key (the units version moves with the
         selection rules, so cached answers of older rules expire)."""
         return (
-            f"extractive:units-v7:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
+            f"extractive:units-v8:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
             f":answerability={self.model.digest()}"
         )
 
@@ -338,6 +342,7 @@ class ExtractiveAnswerer:
     ) -> list[Candidate]:
         kinds = {k for k in asked.kinds if k}
         names = set(scope_names(question))  # "SMS", "Colorado", "Northwind"
+        asks_questions = bool(ASKS_QUESTIONS.search(question))  # "what should I ask myself?"
         out = []
         for rank, hit in enumerate(hits):
             text = hit.chunk.text
@@ -363,8 +368,8 @@ class ExtractiveAnswerer:
                 bonus += NAME_BONUS if names and all(n in quote for n in names) else 0.0
                 words = len(shown(quote).split())
                 score = 0.5 * overlap - 0.03 * rank + bonus - 0.002 * max(0, words - 40)
-                if quote.rstrip().endswith("?"):  # a question in the text asks, it does not answer
-                    score -= QUESTION_PENALTY
+                if quote.rstrip().endswith("?") and not asks_questions:
+                    score -= QUESTION_PENALTY  # a question in the text asks, it does not answer
                 out.append(
                     Candidate(rank, unit.start, quote, overlap, unit.kind, unit.more, score=score)
                 )

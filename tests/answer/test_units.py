@@ -616,3 +616,23 @@ def test_an_item_leading_into_sub_items_is_quoted_with_them() -> None:
         "What do I send to request a visa letter?", [("visa.md", "Visa letters", text)]
     )
     assert any(q.startswith("To request a letter") and "passport number" in q for q in quoted)
+
+
+def test_a_question_asking_which_questions_to_ask_prefers_the_documents_questions() -> None:
+    rule = "Taking a side job is fine. Tell your manager before taking a side job that takes real time."
+    checklist = (
+        "Ask yourself:\n\n• Is the side job competitive with our products?\n\n"
+        "• Will it take a disproportionate amount of your time?\n\n"
+        "• Does it use the same skills you use for us?"
+    )
+    quoted = _answer(
+        "What questions should I ask myself before taking a side job?",
+        [("side.md", "Side jobs", rule), ("check.md", "Side job checklist", checklist)],
+    )
+    assert quoted[0] == checklist
+    # Elsewhere a question in the text asks rather than answers, and scores lower.
+    quoted = _answer(
+        "Should I tell my manager before taking a side job?",
+        [("side.md", "Side jobs", rule), ("check.md", "Side job checklist", checklist)],
+    )
+    assert quoted[0] != checklist
