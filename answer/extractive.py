@@ -409,8 +409,8 @@ def _valued(
 ) -> Candidate | None:
     """For a part asking for a kind of value (an amount, a duration, a frequency, a date, a
     number, a contact) that no chosen unit holds: the best-scoring unit holding one, if it
-    scores at least ``VALUED`` of the best unit and fits. A part too terse to be matched by its own
-    words ("which address does it go to?") is still answered by its value."""
+    scores at least ``VALUED`` of the best unit and fits. A part too terse to be matched by
+    its own words ("which address does it go to?") is still answered by its value."""
     value = KIND_VALUE.get(kind)
     if value is None or any(value.search(c.text) for c in chosen):
         return None
