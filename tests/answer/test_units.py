@@ -636,3 +636,15 @@ def test_a_question_asking_which_questions_to_ask_prefers_the_documents_question
         [("side.md", "Side jobs", rule), ("check.md", "Side job checklist", checklist)],
     )
     assert quoted[0] != checklist
+
+
+def test_up_to_four_close_units_are_quoted_by_default() -> None:
+    text = (
+        "Office parking permits are issued by the office manager. "
+        "Office parking permits cost nothing for cyclists. "
+        "Office parking permits are renewed every January. "
+        "Office parking permits must be shown on the dashboard."
+    )
+    quoted = _answer("How do office parking permits work?", [("parking.md", "Parking", text)])
+    assert len(quoted) == 4 == AnswerSettings().max_sentences
+    assert "Office parking permits are renewed every January." in quoted
