@@ -107,13 +107,15 @@ def nest_lists(markdown: str) -> str:
     out: list[str] = []
     open_items: list[int] = []  # the indentation of each open item, outermost first
     fenced, after_blank = False, True
-    for line in markdown.expandtabs(4).split("\n"):
+    for line in markdown.split("\n"):
         fence = bool(FENCE.match(line))
         fenced ^= fence
         if fence or fenced or not line.strip():
             after_blank = not line.strip() or (after_blank and fenced)
             out.append(line)
             continue
+        indent = len(line) - len(line.lstrip(" \t"))
+        line = line[:indent].expandtabs(4) + line[indent:]  # a tab inside a line stays
         indent = len(line) - len(line.lstrip(" "))
         if LIST_LINE.match(line):
             while open_items and open_items[-1] >= indent:
@@ -124,7 +126,7 @@ def nest_lists(markdown: str) -> str:
         elif indent == 0:
             if after_blank:  # a paragraph after a blank line closes every list
                 open_items = []
-        elif open_items:  # a continuation line of the deepest item indented less than it
+        elif open_items:  # a continuation line: under the item it is indented past
             level = sum(1 for item in open_items if item < indent)
             line = " " * (4 * level) + line.lstrip(" ")
         after_blank = False

@@ -108,7 +108,9 @@ def test_list_nesting_is_four_spaces_a_level() -> None:
     assert nest_lists("1. a\n   1. b\n2. c") == "1. a\n    1. b\n2. c"
     # an indented list after a paragraph is a top-level list, not a code block
     assert nest_lists("Two forms:\n\n  - one\n  - two") == "Two forms:\n\n- one\n- two"
-    assert nest_lists("```\n  - code\n```") == "```\n  - code\n```"
+    assert nest_lists("```\n  - code\n\tmore\n```") == "```\n  - code\n\tmore\n```"
+    # a tab indents like four spaces; a tab inside a line stays
+    assert nest_lists("- a\n\t- b\tc") == "- a\n    - b\tc"
     # a continuation line moves with its item
     assert nest_lists("- a\n  - b\n\n    more about b") == "- a\n    - b\n\n        more about b"
 
