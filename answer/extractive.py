@@ -16,8 +16,9 @@ all?) comes from the fitted answerability model in ``answerability.py``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -487,14 +488,22 @@ def _next_unit(best: Candidate, hits: list[Hit]) -> Candidate | None:
     if best.kind not in ("sentence", "item"):
         return None
     text, end = hits[best.hit].chunk.text, best.start + len(best.text)
+    follows = next(_units_from(best, hits, end), None)
+    if follows is None or text[end : follows.start].strip():
+        return None  # a heading, or another kind of unit, comes first
+    return follows
+
+
+def _units_from(cand: Candidate, hits: list[Hit], start: int) -> Iterator[Candidate]:
+    """The sentences and list items of ``cand``'s chunk from ``start`` on, in reading
+    order, up to a heading (a short unit without a colon: the next section starts)."""
+    text = hits[cand.hit].chunk.text
     for unit in units(text):
-        if unit.start >= end and unit.kind in ("sentence", "item"):
-            gap = text[end : unit.start]
+        if unit.start >= start and unit.kind in ("sentence", "item"):
             quote = text[unit.start : unit.end]
-            if gap.strip() or (len(quote.split()) < MIN_WORDS and ":" not in quote):
-                return None  # a heading: the next section starts
-            return Candidate(best.hit, unit.start, text[unit.start : unit.end], 0.0, unit.kind)
-    return None
+            if len(quote.split()) < MIN_WORDS and ":" not in quote:
+                return
+            yield Candidate(cand.hit, unit.start, quote, 0.0, unit.kind)
 
 
 def _previous_sentence(best: Candidate, hits: list[Hit]) -> Candidate | None:
@@ -538,17 +547,5 @@ def _announced(cand: Candidate, hits: list[Hit]) -> list[Candidate]:
     *below*", "as follows:"): the first two, unless a heading comes first."""
     if cand.kind not in ("sentence", "item") or not FORWARD.search(cand.text):
         return []
-    text = hits[cand.hit].chunk.text
-    end = text.find("\n\n", cand.start + len(cand.text))
-    if end < 0:
-        return []
-    out = []
-    for unit in units(text):
-        if unit.start > end and unit.kind in ("sentence", "item"):
-            quote = text[unit.start : unit.end]
-            if len(quote.split()) < MIN_WORDS and ":" not in quote:
-                break
-            out.append(Candidate(cand.hit, unit.start, quote, 0.0, unit.kind))
-            if len(out) == 2:
-                break
-    return out
+    end = hits[cand.hit].chunk.text.find("\n\n", cand.start + len(cand.text))
+    return [] if end < 0 else list(islice(_units_from(cand, hits, end + 1), 2))

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from core.text import BULLET, BULLETS, split_sentences
+from core.text import BULLET, BULLETS, SUB_BULLET, split_sentences
 
 __all__ = ["Unit", "heads", "shown", "units"]
 
@@ -153,10 +153,10 @@ def _nested(text: str, run: list[tuple[int, int]]) -> list[Unit]:
     for k, (a, b) in enumerate(run):
         subs = []
         for x, y in run[k + 1 :]:
-            if not text.startswith(BULLETS[1], x):
+            if not text.startswith(SUB_BULLET, x):
                 break
             subs.append((x, y))
-        if subs and not text.startswith(BULLETS[1], a):
+        if subs and not text.startswith(SUB_BULLET, a):
             out.append(_list(text, subs, (a + len(BULLET), b)))
     return out
 
