@@ -34,6 +34,7 @@ from core.schema import Hit
 from core.settings import AnswerSettings
 
 MIN_WORDS = 4
+FIELD_LABEL = 5  # words before the colon of a "Field: value" line
 RERANK = 8
 WORD_BUDGET = 90
 KIND_BONUS = 0.1
@@ -104,7 +105,7 @@ class ExtractiveAnswerer:
         """What changes answers: part of the cache key (the units version moves with the
         selection rules, so cached answers of older rules expire)."""
         return (
-            f"extractive:units-v8:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
+            f"extractive:units-v9:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
             f":answerability={self.model.digest()}"
         )
 
@@ -353,7 +354,9 @@ class ExtractiveAnswerer:
                 valued = any(k in PREFER and PREFER[k].search(quote) for k in kinds)
                 # A "Field: value" line is quoted however short, and even where the
                 # parser took it for a heading, when it holds what the question asks for.
-                field = ":" in quote.rstrip(":") and (unit.kind == "item" or valued)
+                field = ":" in quote.rstrip(":") and (
+                    unit.kind == "item" or valued or _asked_field(quote, q_terms, self.overlap)
+                )
                 if (len(quote.split()) < MIN_WORDS or quote in headings) and not field:
                     continue
                 overlap = self.overlap.coverage(q_terms, f"{_context(hit, unit)}\n{quote}")
@@ -375,6 +378,20 @@ class ExtractiveAnswerer:
                     Candidate(rank, unit.start, quote, overlap, unit.kind, unit.more, score=score)
                 )
         return out
+
+
+def _asked_field(quote: str, q_terms: frozenset[int], overlap: Overlap) -> bool:
+    """A "Field: value" line whose field names what the question asks ("DUNS number:
+    117775232" for "DUNS number?"): a short label before the colon holding question
+    terms, and a value after it that the question does not already say ("COVERED
+    SERVICES: Gender Affirming Care" only repeats "does it cover gender affirming care?")."""
+    label, _, value = quote.partition(":")
+    return (
+        0 < len(label.split()) <= FIELD_LABEL
+        and bool(value.strip())
+        and bool(q_terms & overlap.terms(label))
+        and not q_terms & overlap.terms(value)
+    )
 
 
 def _value_coverage(

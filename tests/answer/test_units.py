@@ -293,6 +293,22 @@ def test_a_short_field_line_holding_the_asked_value_is_quoted() -> None:
     assert "-By email: appeals@example.com" in quoted
 
 
+def test_a_short_field_line_named_by_the_question_is_quoted() -> None:
+    """A three-word "Field: value" line on its own paragraph (not a list item, and no value
+    kind asked) is a unit when its label holds the question's terms; a heading whose
+    "value" only repeats the question stays a heading."""
+    text = (
+        "Business information\n\nTax ID: For the Tax ID, refer to your company W-9 form.\n\n"
+        "DUNS number: 117775232\n\nNAICS code: 541512"
+    )
+    quoted = _answer("DUNS number?", [("office.md", "Office information", text)])
+    assert quoted[0] == "DUNS number: 117775232"
+    heading = "COVERED SERVICES: Gender Care"
+    echo = f"{heading}\n\nThe plan pays for gender care visits."
+    quoted = _answer("Are gender care services covered?", [("plan.md", heading, echo)])
+    assert "COVERED SERVICES: Gender Care" not in quoted
+
+
 def test_an_exclusion_question_prefers_the_exclusion() -> None:
     quoted = _answer(
         "What isn't covered by the wellness program?",
