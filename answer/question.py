@@ -85,7 +85,7 @@ _KINDS = (
         "duration",
         re.compile(
             r"\bhow (?:long|far ahead|far in advance|soon|many (?:days|weeks|months|years|hours))\b"
-            r"|\bhow much (?:time|leave|notice|vacation|holiday|pto|paid time|parental)\b"
+            r"|\bhow much (?:time|leave|notice|vacation|holiday|pto|paid time|parental|experience)\b"
             r"|\bnotice\b|\bdeadline\b|\bwithin how\b",
             re.I,
         ),
@@ -93,12 +93,20 @@ _KINDS = (
     (
         "amount",
         re.compile(
-            r"\bhow much\b|\b(?:cost|price|budget|allowance|stipend|reimburse\w*|fee|salary|deductible|copay\w*|coinsurance|premium|out-of-pocket|maximum|limits?|amount)\b",
+            r"\bhow much\b|\bthe most (?:i|we|you|they|one) can\b|\b(?:cost|price|budget|allowance|stipend|reimburse\w*|fee|salary|deductible|copay\w*|coinsurance|premium|out-of-pocket|maximum|limits?|amount)\b",
             re.I,
         ),
     ),
     ("person", re.compile(r"\b(?:who|whom)\b(?! (?:is|are) eligible| qualif| can)", re.I)),
-    ("date", re.compile(r"\bwhen\b|\bwhat (?:date|day|time)\b|\bby when\b", re.I)),
+    # "When do I ...", but not a clause that sets the case ("... per night when traveling").
+    (
+        "date",
+        re.compile(
+            r"^when\b|\bwhen (?=(?:do|does|did|is|are|was|were|will|would|should|can|could|must"
+            r"|may|might|has|have|had)\b)|\bwhat (?:date|day|time)\b|\bby when\b",
+            re.I,
+        ),
+    ),
     ("number", re.compile(r"\bhow many\b|\bnumber of\b|\bwhat percent", re.I)),
     (
         "list",

@@ -382,6 +382,13 @@ def test_a_leading_condition_does_not_decide_the_kind() -> None:
     assert analyse("Which address does my invoice go to?").kinds == ("contact",)
 
 
+def test_a_trailing_when_clause_sets_the_case_and_experience_is_a_duration() -> None:
+    hotel = "What's the most I can spend per night on a hotel when traveling for work?"
+    assert analyse(hotel).kinds == ("amount",)
+    assert analyse("I'm new here, when do I get paid?").kinds == ("date",)
+    assert analyse("How much experience does the CFO role require?").kinds == ("duration",)
+
+
 def test_the_sentence_after_the_best_one_comes_with_it() -> None:
     text = (
         "Impact awards recognise teammates who go above and beyond for the company.\n\n"
