@@ -162,6 +162,10 @@ class Evidence:
     # best unit. "What's the deductible on the PPO?" answered by "$400,000 life
     # insurance through the PPO" has an amount, but not with "deductible".
     value_coverage: float = 1.0
+    # The best unit's heading trail: a unit is read under it ("Countries where we *cannot*
+    # support employees > • Cuba • Iran"; "Flexible Spending Account (*FSA*) > Open
+    # enrollment is in December"), so a negation or a name there counts as the unit's.
+    heading: str = ""
 
 
 # The measure a "how" question asks about ("how *long*", "how *far* ahead") names what
@@ -198,13 +202,14 @@ def features(ev: Evidence) -> dict[str, float]:
     asking = " ".join(asked.parts)
     main = DECLARATIVE_NEGATION.sub(" ", " ".join(SUBORDINATE.sub("", p) for p in asked.parts))
     ql, sl, cl = q.lower(), s.lower(), ev.chunk.lower()
+    read = f"{ev.heading}\n{s}"  # the unit under its heading
     q_words = set(WORD.findall(asking.lower()))
     opposites = opposite_terms()
     missing = ev.q_terms - ev.sentence_terms
     long_question = len(ev.q_terms) >= 3
     numbers = set(NUMBER.findall(asking)) | (q_words & NUMBER_WORDS)
     names = {ACRONYM_PLURAL.sub(r"\1", x) for x in scope_names(q)}
-    neg_q, neg_s = bool(NEGATION.search(main)), bool(NEGATION.search(s))
+    neg_q, neg_s = bool(NEGATION.search(main)), bool(NEGATION.search(read))
     measures = _measures(asking)
     n = max(1, len(ev.q_terms))
     kinds = {k for k in asked.kinds if k in KIND_VALUE}  # the value kinds asked for
@@ -218,7 +223,7 @@ def features(ev: Evidence) -> dict[str, float]:
         "numbers_missing_chunk": float(sum(not _written(x, cl) for x in numbers)),
         "numbers_missing_sentence": float(sum(not _written(x, sl) for x in numbers)),
         "names_missing_chunk": float(sum(x not in ev.chunk for x in names)),
-        "names_missing_sentence": float(sum(x.lower() not in sl for x in names)),
+        "names_missing_sentence": float(sum(x.lower() not in read.lower() for x in names)),
         "negation_question": float(neg_q),
         "negation_sentence": float(neg_s),
         "negation_added": float(neg_q and not neg_s),

@@ -105,7 +105,7 @@ class ExtractiveAnswerer:
         """What changes answers: part of the cache key (the units version moves with the
         selection rules, so cached answers of older rules expire)."""
         return (
-            f"extractive:units-v10:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
+            f"extractive:units-v11:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
             f":answerability={self.model.digest()}"
         )
 
@@ -314,6 +314,7 @@ class ExtractiveAnswerer:
             scores=[h.score for h in hits],
             best_rank=best.hit,
             value_coverage=value_coverage,
+            heading=hits[best.hit].chunk.section,
         )
 
     def _scoped(self, question: str, hits: list[Hit], q_terms: frozenset[int]) -> set[int]:

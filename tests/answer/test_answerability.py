@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,24 @@ def test_features_flag_the_changed_detail(
     assert features(_evidence(good, sentence))[flag] == 0
     assert features(_evidence(near_miss, sentence))[flag] >= 1
     assert set(features(_evidence(good, sentence))) == set(FEATURES)
+
+
+def test_a_unit_is_read_under_its_heading() -> None:
+    """A negation or a name in the unit's heading is the unit's own: the list under
+    "Countries where we cannot support employees" says "can't", and "Open enrollment is in
+    December" under "Flexible Spending Account (FSA)" is about FSAs."""
+    asked = "Which countries can't I work from?"
+    items = "• Cuba\n\n• Iran\n\n• North Korea"
+    bare = _evidence(asked, items)
+    headed = replace(bare, heading="Nomad Life > Countries where we cannot support employees")
+    assert features(bare)["negation_added"] == 1
+    assert features(headed)["negation_added"] == 0
+    asked = "When is open enrollment for our FSAs?"
+    sentence = "Open enrollment is in December every year."
+    bare = _evidence(asked, sentence)
+    headed = replace(bare, heading="Benefits > Flexible Spending Account (FSA)")
+    assert features(bare)["names_missing_sentence"] == 1
+    assert features(headed)["names_missing_sentence"] == 0
 
 
 def test_an_opposite_the_question_itself_uses_is_no_mismatch() -> None:
