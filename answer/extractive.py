@@ -354,7 +354,8 @@ class ExtractiveAnswerer:
                 quote = text[unit.start : unit.end]
                 valued = any(k in PREFER and PREFER[k].search(quote) for k in kinds)
                 # A "Field: value" line is quoted however short, and even where the
-                # parser took it for a heading, when it holds what the question asks for.
+                # parser took it for a heading, when it holds what the question asks for
+                # or its label names what the question asks about.
                 field = ":" in quote.rstrip(":") and (
                     unit.kind == "item" or valued or _asked_field(quote, q_terms, self.overlap)
                 )
