@@ -90,22 +90,31 @@ def test_features_flag_the_changed_detail(
     assert set(features(_evidence(good, sentence))) == set(FEATURES)
 
 
-def test_a_unit_is_read_under_its_heading() -> None:
+# (question, best unit, its heading, the feature the heading settles)
+HEADED = [
+    (
+        "Which countries can't I work from?",
+        "• Cuba\n\n• Iran\n\n• North Korea",
+        "Nomad Life > Countries where we cannot support employees",
+        "negation_added",
+    ),
+    (
+        "When is open enrollment for our FSAs?",
+        "Open enrollment is in December every year.",
+        "Benefits > Flexible Spending Account (FSA)",
+        "names_missing_sentence",
+    ),
+]
+
+
+@pytest.mark.parametrize(("asked", "unit", "heading", "flag"), HEADED)
+def test_a_unit_is_read_under_its_heading(asked: str, unit: str, heading: str, flag: str) -> None:
     """A negation or a name in the unit's heading is the unit's own: the list under
     "Countries where we cannot support employees" says "can't", and "Open enrollment is in
     December" under "Flexible Spending Account (FSA)" is about FSAs."""
-    asked = "Which countries can't I work from?"
-    items = "• Cuba\n\n• Iran\n\n• North Korea"
-    bare = _evidence(asked, items)
-    headed = replace(bare, heading="Nomad Life > Countries where we cannot support employees")
-    assert features(bare)["negation_added"] == 1
-    assert features(headed)["negation_added"] == 0
-    asked = "When is open enrollment for our FSAs?"
-    sentence = "Open enrollment is in December every year."
-    bare = _evidence(asked, sentence)
-    headed = replace(bare, heading="Benefits > Flexible Spending Account (FSA)")
-    assert features(bare)["names_missing_sentence"] == 1
-    assert features(headed)["names_missing_sentence"] == 0
+    bare = _evidence(asked, unit)
+    assert features(bare)[flag] == 1
+    assert features(replace(bare, heading=heading))[flag] == 0
 
 
 def test_an_opposite_the_question_itself_uses_is_no_mismatch() -> None:
