@@ -202,7 +202,7 @@ def features(ev: Evidence) -> dict[str, float]:
     asking = " ".join(asked.parts)
     main = DECLARATIVE_NEGATION.sub(" ", " ".join(SUBORDINATE.sub("", p) for p in asked.parts))
     ql, sl, cl = q.lower(), s.lower(), ev.chunk.lower()
-    read = f"{ev.heading}\n{s}"  # the unit under its heading
+    read = f"{ev.heading}\n{s}".lower()  # the unit under its heading
     q_words = set(WORD.findall(asking.lower()))
     opposites = opposite_terms()
     missing = ev.q_terms - ev.sentence_terms
@@ -223,7 +223,7 @@ def features(ev: Evidence) -> dict[str, float]:
         "numbers_missing_chunk": float(sum(not _written(x, cl) for x in numbers)),
         "numbers_missing_sentence": float(sum(not _written(x, sl) for x in numbers)),
         "names_missing_chunk": float(sum(x not in ev.chunk for x in names)),
-        "names_missing_sentence": float(sum(x.lower() not in read.lower() for x in names)),
+        "names_missing_sentence": float(sum(x.lower() not in read for x in names)),
         "negation_question": float(neg_q),
         "negation_sentence": float(neg_s),
         "negation_added": float(neg_q and not neg_s),

@@ -355,11 +355,14 @@ class ExtractiveAnswerer:
                 valued = any(k in PREFER and PREFER[k].search(quote) for k in kinds)
                 # A "Field: value" line is quoted however short, and even where the
                 # parser took it for a heading, when it holds what the question asks for
-                # or its label names what the question asks about.
-                field = ":" in quote.rstrip(":") and (
-                    unit.kind == "item" or valued or _asked_field(quote, q_terms, self.overlap)
-                )
-                if (len(quote.split()) < MIN_WORDS or quote in headings) and not field:
+                # or its label names what the question asks about (only those lines are
+                # looked at: a longer unit is a unit anyway).
+                if (len(quote.split()) < MIN_WORDS or quote in headings) and not (
+                    ":" in quote.rstrip(":")
+                    and (
+                        unit.kind == "item" or valued or _asked_field(quote, q_terms, self.overlap)
+                    )
+                ):
                     continue
                 overlap = self.overlap.coverage(q_terms, f"{_context(hit, unit)}\n{quote}")
                 if overlap <= 0:
