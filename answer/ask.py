@@ -21,6 +21,7 @@ from answer.query import Query
 from answer.retrieval import Retriever
 from answer.sources import AnswerSource
 from answer.spelling import spelled
+from answer.window import widen
 from core.access import Principal
 from core.errors import BadRequest, IndexNotFound, UnknownAnswerer
 from core.records import AnswerRecord, IndexVersion, Records, audit, review
@@ -195,9 +196,11 @@ class AskService:
             vector = fixed.vector(self.retriever.embedder)
         else:
             vector = query.vector(self.retriever.embedder)
-        draft = answerer.answer(text, hits, vector)
+        wide = widen(hits, self.store, version.collection, query.groups, cfg.window)
+        draft = answerer.answer(text, wide.hits, vector)
         if draft.refused:
             return assemble.refusal(query.text, hits, version, name, draft.reason), top
+        draft, hits = wide.restore(draft, hits)  # each quote cites its stored chunk
         if draft.generated:  # a model wrote it: names must be in the passage too
             bar = max(cfg.min_support, cfg.min_support_generated)
             checked = ground.check(draft.sentences, hits, self.sparse, bar, strict=True)

@@ -32,6 +32,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from answer import Query
+    from answer.window import widen
     from core.access import Principal
     from core.settings import get_settings
     from eval import golden as golden_io
@@ -50,7 +51,8 @@ def main() -> None:
     for case in golden_io.load(corpus.golden):
         query = Query(case.question, Principal(name="bench", groups=["everyone"]))
         hits = engine.retriever.search(query, collection, home.answer.top_k)
-        if hits:
+        if hits:  # as the ask path reads them: the best ones with the next chunk
+            hits = widen(hits, engine.store, collection, query.groups, home.answer.window).hits
             prepared.append((case.question, hits, query.vector(engine.embedder)))
     answerer = engine.ask.answerer
     for question, hits, vector in prepared:  # warm the sentence-vector cache

@@ -239,6 +239,13 @@ class AnswerSettings(BaseModel):
         "extractive", description="extractive (quotes the documents) or llm (CAIRN_LLM__*)"
     )
     top_k: int = Field(5, ge=1, le=50, description="passages given to the answerer")
+    window: int = Field(
+        2,
+        ge=0,
+        le=50,
+        description="the best passages read on into the next chunk of their section "
+        "(a fact just after a chunk's cut); 0 turns it off",
+    )
     dense_weight: float = Field(
         0.7,
         ge=0,

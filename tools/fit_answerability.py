@@ -81,6 +81,7 @@ def outside_eval(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def featurize(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Ingest the paragraphs, run each question through retrieval + answerer."""
     from answer import Query, build_engine
+    from answer.window import widen
     from bench.query import build_cairn
 
     contexts, _, _ = squad()
@@ -96,6 +97,7 @@ def featurize(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             hits = engine.retriever.search(query, collection, settings.answer.top_k)
             if not hits:
                 continue
+            hits = widen(hits, engine.store, collection, query.groups, settings.answer.window).hits
             draft = engine.ask.answerer.answer(r["question"], hits, query.vector(engine.embedder))
             if draft.features is not None:  # a refused draft is refused whatever the model
                 out.append({**r, "features": draft.features})
@@ -108,6 +110,7 @@ def featurize(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def suite_rows(path: Path) -> list[dict[str, Any]]:
     """The tune cases of every corpus of the suite, through retrieval + answerer."""
     from answer import Query, build_engine
+    from answer.window import widen
     from core.access import Principal
     from core.settings import get_settings
     from eval import golden as golden_io
@@ -127,6 +130,7 @@ def suite_rows(path: Path) -> list[dict[str, Any]]:
             hits = engine.retriever.search(query, collection, home.answer.top_k)
             if not hits:
                 continue
+            hits = widen(hits, engine.store, collection, query.groups, home.answer.window).hits
             draft = engine.ask.answerer.answer(case.question, hits, query.vector(engine.embedder))
             if draft.features is not None:
                 source = case.expected_sources[0] if case.expected_sources else case.id

@@ -82,6 +82,31 @@ class VectorStore(ABC):
     def get(self, name: str, ids: Sequence[str]) -> list[Chunk]:
         """The chunks with these ids (missing ids are left out)."""
 
+    def chunks_at(
+        self, name: str, positions: Sequence[tuple[str, int]], groups: Sequence[str] | None
+    ) -> list[Chunk]:
+        """The chunks at these (doc_id, ordinal) positions that ``groups`` may see (None:
+        no access filter), in the order asked; positions with no such chunk are left out."""
+        if not positions:
+            return []
+        found = {
+            (c.doc_id, c.ordinal): c
+            for c in self._positions(
+                name, sorted({d for d, _ in positions}), sorted({o for _, o in positions}), groups
+            )
+        }
+        return [found[p] for p in positions if p in found]
+
+    @abstractmethod
+    def _positions(
+        self,
+        name: str,
+        doc_ids: Sequence[str],
+        ordinals: Sequence[int],
+        groups: Sequence[str] | None,
+    ) -> list[Chunk]:
+        """The chunks of any of ``doc_ids`` at any of ``ordinals`` that ``groups`` may see."""
+
     @abstractmethod
     def count(self, name: str) -> int:
         """Number of points in a collection."""

@@ -173,6 +173,26 @@ class EdgeStore(VectorStore):
         records = self._shard(name).retrieve(point_ids, with_payload=True, with_vector=False)
         return [Chunk.from_payload(str(r.id), dict(r.payload or {})) for r in records]
 
+    def _positions(
+        self,
+        name: str,
+        doc_ids: Sequence[str],
+        ordinals: Sequence[int],
+        groups: Sequence[str] | None,
+    ) -> list[Chunk]:
+        must: list[Any] = [
+            qe.FieldCondition("doc_id", match=qe.MatchAny(list(doc_ids))),
+            qe.FieldCondition("ordinal", match=qe.MatchAny(list(ordinals))),
+        ]
+        if groups is not None:
+            must.append(qe.FieldCondition("groups", match=qe.MatchAny(list(groups))))
+        records, _ = self._shard(name).scroll(
+            qe.ScrollRequest(
+                limit=len(doc_ids) * len(ordinals), filter=qe.Filter(must=must), with_payload=True
+            )
+        )
+        return [Chunk.from_payload(str(r.id), dict(r.payload or {})) for r in records]
+
     def count(self, name: str) -> int:
         """Exact point count."""
         return int(self._shard(name).count(qe.CountRequest(exact=True)))

@@ -143,6 +143,30 @@ class QdrantServerStore(VectorStore):
         records = self.client.retrieve(name, point_ids, with_payload=True, with_vectors=False)
         return [Chunk.from_payload(str(r.id), dict(r.payload or {})) for r in records]
 
+    def _positions(
+        self,
+        name: str,
+        doc_ids: Sequence[str],
+        ordinals: Sequence[int],
+        groups: Sequence[str] | None,
+    ) -> list[Chunk]:
+        must: list[models.Condition] = [
+            models.FieldCondition(key="doc_id", match=models.MatchAny(any=list(doc_ids))),
+            models.FieldCondition(key="ordinal", match=models.MatchAny(any=list(ordinals))),
+        ]
+        if groups is not None:
+            must.append(
+                models.FieldCondition(key="groups", match=models.MatchAny(any=list(groups)))
+            )
+        records, _ = self.client.scroll(
+            name,
+            scroll_filter=models.Filter(must=must),
+            limit=len(doc_ids) * len(ordinals),
+            with_payload=True,
+            with_vectors=False,
+        )
+        return [Chunk.from_payload(str(r.id), dict(r.payload or {})) for r in records]
+
     def count(self, name: str) -> int:
         """Exact count."""
         return int(self.client.count(name, exact=True).count)

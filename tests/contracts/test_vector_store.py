@@ -141,6 +141,21 @@ def test_empty_query_returns_nothing(filled: VectorStore) -> None:
     assert hybrid_search(filled, "t_a", None, None, ["everyone"], 5) == []
 
 
+def test_chunks_at_positions_inside_the_acl(filled: VectorStore) -> None:
+    by_source = {c.source: c for c in filled.get("t_a", [p.id for p in _points()])}
+    vpn, salary, laptop = (
+        by_source["it/vpn.md"],
+        by_source["hr/salary.md"],
+        by_source["it/laptop.md"],
+    )
+    asked = [(laptop.doc_id, 0), (salary.doc_id, 0), (vpn.doc_id, 1), (vpn.doc_id, 0)]
+    everyone = filled.chunks_at("t_a", asked, ["everyone"])
+    assert [c.source for c in everyone] == ["it/laptop.md", "it/vpn.md"]  # order asked
+    admin = filled.chunks_at("t_a", asked, None)
+    assert [c.source for c in admin] == ["it/laptop.md", "hr/salary.md", "it/vpn.md"]
+    assert filled.chunks_at("t_a", [], ["everyone"]) == []
+
+
 def test_get_by_ids(filled: VectorStore) -> None:
     points = _points()
     got = filled.get("t_a", [points[0].id, "00000000-0000-0000-0000-000000000009"])

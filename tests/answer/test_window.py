@@ -1,0 +1,141 @@
+"""The best passages are read on into the next chunk of their section, and a quote from
+that chunk cites it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from answer import build_engine
+from answer.drafts import Draft, DraftSentence
+from answer.window import joined, widen
+from core.access import Principal
+from core.schema import Chunk, Hit
+from core.settings import Settings
+from core.store import VectorStore
+from tests.conftest import make_settings
+from tests.factories import make_chunk
+from tests.ingest.helpers import run_ingest
+
+ASKER = Principal(name="a", groups=["everyone"])
+QUESTION = "Lead QA Tester OSes?"
+# One section, longer than a chunk: the OS list sits after the cut.
+LEAD = " ".join(
+    f"The Lead QA Tester {duty} for every release cycle."
+    for duty in (
+        "defines our QA approach and sets the standard",
+        "oversees all product QA across the cycle",
+        "coordinates the third-party testing firms",
+        "levels up less-experienced testers",
+        "reviews the risk of every product pairing",
+        "writes the quality notes that ship",
+        "plans the regression passes",
+        "signs off the accessibility checks",
+        "runs the performance checks",
+        "owns the bug triage meeting",
+        "trains new testers on our tools",
+        "keeps the test plans current",
+        "reports the quality trends",
+        "pairs with programmers on fixes",
+        "decides when a build is good",
+    )
+)
+PAGE = (
+    "# QA career levels\n\n## Lead QA Tester\n\n"
+    f"{LEAD}\n\n"
+    "Skilled in testing across multiple OSes: macOS, Windows, Linux, Android and iOS.\n"
+)
+
+
+def _span(chunk: Chunk, start: int, text: str) -> Chunk:
+    return chunk.model_copy(update={"span": (start, start + len(text))})
+
+
+def test_joined_takes_the_overlap_once_and_keeps_document_offsets() -> None:
+    doc = "Alpha beta gamma.\n\nDelta epsilon zeta.\n\nEta theta iota."
+    head = _span(make_chunk(doc[:38]), 0, doc[:38])
+    tail = _span(make_chunk(doc[19:], ordinal=1), 19, doc[19:])
+    chunk, offset = joined(head, tail) or (None, 0)
+    assert chunk is not None and chunk.text == doc and offset == 19
+    assert chunk.span == (0, len(doc))
+    apart = _span(make_chunk(doc[40:], ordinal=1), 40, doc[40:])  # a paragraph break between
+    chunk, offset = joined(_span(make_chunk(doc[:38]), 0, doc[:38]), apart) or (None, 0)
+    assert chunk is not None and chunk.text[offset:] == doc[40:] and offset == 40
+    far = _span(make_chunk("Kappa."), 400, "Kappa.")  # not contiguous: not joined
+    assert joined(head, far) is None
+    other = _span(make_chunk("XXXXXXXXXX lambda mu.", ordinal=1), 28, "XXXXXXXXXX lambda mu.")
+    assert joined(head, other) is None  # the overlap does not match
+
+
+def test_a_tail_on_a_new_page_keeps_its_page() -> None:
+    head = _span(make_chunk("First page text.", page=3), 0, "First page text.")
+    tail = _span(make_chunk("Next page text.", ordinal=1, page=4), 18, "Next page text.")
+    chunk, offset = joined(head, tail) or (None, 0)
+    assert chunk is not None and chunk.page_at(0) == 3 and chunk.page_at(offset) == 4
+
+
+@pytest.fixture
+def two_chunks(tmp_path: Path) -> tuple[VectorStore, str, list[Chunk]]:
+    settings = make_settings(tmp_path / "home")
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "qa.md").write_text(PAGE)
+    _report, records, store = run_ingest(settings, folder)
+    records.engine.dispose()
+    collection = store.resolve_alias(settings.qdrant.alias)
+    assert collection is not None
+    chunks = sorted(store.get(collection, sorted(store.ids(collection))), key=lambda c: c.ordinal)
+    return store, collection, chunks
+
+
+def test_widen_reads_on_and_restore_cites_the_tail(
+    two_chunks: tuple[VectorStore, str, list[Chunk]],
+) -> None:
+    store, collection, chunks = two_chunks
+    assert len(chunks) == 2 and chunks[0].section == chunks[1].section
+    assert "macOS" not in chunks[0].text and "macOS" in chunks[1].text
+    hits = [Hit(chunk=chunks[0], score=0.9)]
+    assert widen(hits, store, collection, ["everyone"], 0).hits == hits  # off
+    assert widen(hits, store, collection, ["people-ops"], 1).hits == hits  # not visible
+    wide = widen(hits, store, collection, ["everyone"], 1)
+    text = wide.hits[0].chunk.text
+    quote = "Skilled in testing across multiple OSes: macOS, Windows, Linux, Android and iOS."
+    first = (
+        "The Lead QA Tester defines our QA approach and sets the standard for every release cycle."
+    )
+    draft = Draft(
+        sentences=[
+            DraftSentence(first, 0, text.index(first)),
+            DraftSentence(quote, 0, text.index(quote)),
+        ]
+    )
+    restored, cited = wide.restore(draft, hits)
+    assert [s.hit for s in restored.sentences] == [0, 1]
+    assert cited[1].chunk.id == chunks[1].id
+    start = restored.sentences[1].start
+    assert start is not None and chunks[1].text[start : start + len(quote)] == quote
+    store.close()
+
+
+@pytest.mark.parametrize("window", [0, 1])
+def test_the_answer_holds_the_fact_after_the_cut(tmp_path: Path, window: int) -> None:
+    settings: Settings = make_settings(
+        tmp_path / "home", answer={"top_k": 1, "window": window, "min_confidence": 0.0}
+    )
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "qa.md").write_text(PAGE)
+    _report, records, store = run_ingest(settings, folder)
+    records.engine.dispose()
+    store.close()
+    engine = build_engine(settings)
+    try:
+        answer = engine.ask.ask(QUESTION, ASKER)
+    finally:
+        engine.close()
+    assert ("macOS" in answer.answer) == (window == 1)
+    if window:
+        (cited,) = [c for c in answer.citations if c.n == answer.sentences[-1].citation]
+        assert "macOS" in cited.quote and "QA career levels" not in cited.quote  # its own chunk
+        assert cited.span[0] <= cited.highlight[0] < cited.highlight[1] <= cited.span[1]
