@@ -33,11 +33,17 @@ class Window:
 
     def restore(self, draft: Draft, original: list[Hit]) -> tuple[Draft, list[Hit]]:
         """The draft citing stored chunks: a sentence quoted from a joined tail cites the
-        tail chunk (appended after the retrieved hits), with its offset in that chunk."""
+        tail chunk (appended after the retrieved hits), with its offset in that chunk. A
+        model's draft quotes no offsets: every tail is appended, for the grounding check to
+        attribute a sentence the model took from it (``ground.attribute``)."""
         if not self.tails:
             return draft, original
         hits = list(original)
         index: dict[int, int] = {}
+        if draft.generated:
+            for hit, (tail, _) in self.tails.items():
+                index[hit] = len(hits)
+                hits.append(Hit(chunk=tail, score=original[hit].score))
 
         def moved(hit: int | None, start: int | None) -> tuple[int | None, int | None]:
             if hit is None or start is None or hit not in self.tails:

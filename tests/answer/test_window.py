@@ -115,6 +115,10 @@ def test_widen_reads_on_and_restore_cites_the_tail(
     assert cited[1].chunk.id == chunks[1].id
     start = restored.sentences[1].start
     assert start is not None and chunks[1].text[start : start + len(quote)] == quote
+    # A model's sentence has no offset: the tail is there for the grounding check to find.
+    said = Draft(sentences=[DraftSentence("They test on macOS and iOS [1].", 0)], generated=True)
+    restored, cited = wide.restore(said, hits)
+    assert restored.sentences[0].hit == 0 and [h.chunk.id for h in cited] == [c.id for c in chunks]
     store.close()
 
 
