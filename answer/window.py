@@ -41,9 +41,9 @@ class Window:
         hits = list(original)
         index: dict[int, int] = {}
         if draft.generated:
-            for hit, (tail, _) in self.tails.items():
-                index[hit] = len(hits)
-                hits.append(Hit(chunk=tail, score=original[hit].score))
+            for head, (tail, _) in self.tails.items():
+                index[head] = len(hits)
+                hits.append(Hit(chunk=tail, score=original[head].score))
 
         def moved(hit: int | None, start: int | None) -> tuple[int | None, int | None]:
             if hit is None or start is None or hit not in self.tails:
