@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 
@@ -105,7 +105,7 @@ class ExtractiveAnswerer:
         """What changes answers: part of the cache key (the units version moves with the
         selection rules, so cached answers of older rules expire)."""
         return (
-            f"extractive:units-v11:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
+            f"extractive:units-v12:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
             f":answerability={self.model.digest()}"
         )
 
@@ -127,8 +127,22 @@ class ExtractiveAnswerer:
         best = top[0]
         chosen, uncovered = self._choose(top, candidates, hits, asked, scoped)
         chosen.sort(key=lambda c: (c.hit != best.hit, c.hit, c.start))  # best chunk first
+        judged, judged_terms, judged_asked = question, q_terms, asked
+        if uncovered and len(uncovered) < len(asked.parts):
+            # The answer says which part the documents don't cover; the rest is judged.
+            judged = " ".join(p for p in asked.parts if p not in uncovered)
+            judged_terms = self.overlap.question_terms(judged)
+            judged_asked = analyse(judged)
+            best = replace(
+                best,
+                overlap=self.overlap.coverage(
+                    judged_terms, f"{hits[best.hit].chunk.section}\n{best.text}"
+                ),
+            )
         values = features(
-            self._evidence(question, q_terms, best, hits, _value_coverage(self, asked, candidates))
+            self._evidence(
+                judged, judged_terms, best, hits, _value_coverage(self, judged_asked, candidates)
+            )
         )
         return Draft(
             sentences=[

@@ -182,6 +182,17 @@ def test_a_part_no_passage_covers_is_named() -> None:
     assert "$30" in quoted[0] and "uncovered: which parking garage do we validate" in quoted
 
 
+def test_a_part_no_passage_covers_does_not_count_against_the_part_answered() -> None:
+    """The answer names the uncovered part; the model judges the rest, as if asked alone."""
+    hits = _hits([("gym.md", "Gym", "The gym allowance is $30 per month for every employee.")])
+    both = _run("How much is the gym allowance and which parking garage do we validate?", hits)
+    alone = _run("How much is the gym allowance?", hits)
+    assert both.uncovered == ["which parking garage do we validate"]
+    assert both.features is not None and alone.features is not None
+    for name in ("sentence_coverage", "chunk_coverage", "retrieved_coverage", "value_coverage"):
+        assert both.features[name] == alone.features[name], name
+
+
 def test_the_document_the_question_names_wins_over_its_look_alike() -> None:
     standard = "The annual deductible is $2,000 for an individual."
     plus = "The annual deductible is $1,500 for an individual."
