@@ -127,23 +127,16 @@ class ExtractiveAnswerer:
         best = top[0]
         chosen, uncovered = self._choose(top, candidates, hits, asked, scoped)
         chosen.sort(key=lambda c: (c.hit != best.hit, c.hit, c.start))  # best chunk first
-        judged, judged_terms, judged_asked = question, q_terms, asked
-        if uncovered and len(uncovered) < len(asked.parts):
-            # The answer says which part the documents don't cover; the rest is judged.
-            judged = " ".join(p for p in asked.parts if p not in uncovered)
-            judged_terms = self.overlap.question_terms(judged)
-            judged_asked = analyse(judged)
-            best = replace(
-                best,
-                overlap=self.overlap.coverage(
-                    judged_terms, f"{hits[best.hit].chunk.section}\n{best.text}"
-                ),
-            )
         values = features(
-            self._evidence(
-                judged, judged_terms, best, hits, _value_coverage(self, judged_asked, candidates)
-            )
+            self._evidence(question, q_terms, best, hits, _value_coverage(self, asked, candidates))
         )
+        if uncovered and len(uncovered) < len(asked.parts):
+            # The answer names the part the documents don't cover, and that part may not
+            # count against the rest: judged as if the covered parts were asked alone too,
+            # the better estimate stands.
+            alone = self._judged_alone(asked, uncovered, best, hits, candidates)
+            if self.model.score(alone) > self.model.score(values):
+                values = alone
         return Draft(
             sentences=[
                 DraftSentence(c.text, c.hit, c.start, c.more, c.label, c.also) for c in chosen
@@ -152,6 +145,22 @@ class ExtractiveAnswerer:
             features=values,
             uncovered=uncovered,
         )
+
+    def _judged_alone(
+        self,
+        asked: Asked,
+        uncovered: list[str],
+        best: Candidate,
+        hits: list[Hit],
+        candidates: list[Candidate],
+    ) -> dict[str, float]:
+        """The model's inputs for the question's covered parts alone."""
+        question = " ".join(p for p in asked.parts if p not in uncovered)
+        q_terms = self.overlap.question_terms(question)
+        context = f"{hits[best.hit].chunk.section}\n{best.text}"
+        best = replace(best, overlap=self.overlap.coverage(q_terms, context))
+        coverage = _value_coverage(self, analyse(question), candidates)
+        return features(self._evidence(question, q_terms, best, hits, coverage))
 
     def _choose(
         self,
