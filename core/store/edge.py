@@ -180,12 +180,12 @@ class EdgeStore(VectorStore):
         ordinals: Sequence[int],
         groups: Sequence[str] | None,
     ) -> list[Chunk]:
+        acl = _acl(groups, None)
         must: list[Any] = [
             qe.FieldCondition("doc_id", match=qe.MatchAny(list(doc_ids))),
             qe.FieldCondition("ordinal", match=qe.MatchAny(list(ordinals))),
+            *((acl.must or []) if acl is not None else []),
         ]
-        if groups is not None:
-            must.append(qe.FieldCondition("groups", match=qe.MatchAny(list(groups))))
         records, _ = self._shard(name).scroll(
             qe.ScrollRequest(
                 limit=len(doc_ids) * len(ordinals), filter=qe.Filter(must=must), with_payload=True

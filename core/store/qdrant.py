@@ -150,14 +150,12 @@ class QdrantServerStore(VectorStore):
         ordinals: Sequence[int],
         groups: Sequence[str] | None,
     ) -> list[Chunk]:
+        acl = _acl(groups, None)
         must: list[models.Condition] = [
             models.FieldCondition(key="doc_id", match=models.MatchAny(any=list(doc_ids))),
             models.FieldCondition(key="ordinal", match=models.MatchAny(any=list(ordinals))),
+            *(acl.must if acl is not None and isinstance(acl.must, list) else []),
         ]
-        if groups is not None:
-            must.append(
-                models.FieldCondition(key="groups", match=models.MatchAny(any=list(groups)))
-            )
         records, _ = self.client.scroll(
             name,
             scroll_filter=models.Filter(must=must),
