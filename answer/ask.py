@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -21,7 +22,7 @@ from answer.query import Query
 from answer.retrieval import Retriever
 from answer.sources import AnswerSource
 from answer.spelling import spelled
-from answer.window import widen
+from answer.window import Window, widen
 from core.access import Principal
 from core.errors import BadRequest, IndexNotFound, UnknownAnswerer
 from core.records import AnswerRecord, IndexVersion, Records, audit, review
@@ -31,7 +32,7 @@ from core.settings import Settings
 from core.sparse import Bm25Encoder
 from core.store import VectorStore
 
-__all__ = ["Answerer", "AskService", "Listener"]
+__all__ = ["Answerer", "AskService", "Listener", "Reading"]
 
 Listener = Callable[[Answer, float], None]  # (answer, top retrieval score), e.g. metrics
 
@@ -46,6 +47,18 @@ class Answerer(Protocol):
 
     def answer(self, question: str, hits: list[Hit], query_vector: np.ndarray) -> Draft:
         """Draft an answer from the hits."""
+
+
+@dataclass
+class Reading:
+    """What the answerer reads for one question: the question as answered (misspelt words
+    in the documents' spelling), the retrieved hits, the hits as read (the best ones
+    joined with their next chunk) and the question's vector."""
+
+    text: str
+    hits: list[Hit]
+    wide: Window
+    vector: np.ndarray
 
 
 class AskService:
@@ -179,16 +192,16 @@ class AskService:
             self._audit(answer, query.principal)
         return answer
 
-    def _compute(self, query: Query, answerer: Answerer) -> tuple[Answer, float]:
-        """Retrieve, draft, ground, and score one uncached question."""
-        cfg, version = self.settings.answer, query.version
-        assert version is not None
-        name = answerer.name
+    def read(self, query: Query) -> tuple[Reading | None, float]:
+        """Retrieve what the answerer reads for ``query`` (None: no visible passage) and
+        the top retrieval score. A misspelt question is searched again with the
+        documents' spelling. The answer benchmark and the answerability fit read
+        questions through here too, so they see what ``ask`` sees."""
+        cfg, version = self.settings.answer, query.version or self.live()
         hits = self.retriever.search(query, version.collection, cfg.top_k)
         top = hits[0].score if hits else 0.0
         if not hits:
-            reason = "no document visible to you matches"
-            return assemble.refusal(query.text, [], version, name, reason), top
+            return None, top
         text = spelled(query.text, hits)
         if text != query.text:  # misspelt words: search again with the documents' spelling
             fixed = Query(text, query.principal, query.context, version)
@@ -197,10 +210,22 @@ class AskService:
         else:
             vector = query.vector(self.retriever.embedder)
         wide = widen(hits, self.store, version.collection, query.groups, cfg.window)
-        draft = answerer.answer(text, wide.hits, vector)
+        return Reading(text, hits, wide, vector), top
+
+    def _compute(self, query: Query, answerer: Answerer) -> tuple[Answer, float]:
+        """Retrieve, draft, ground, and score one uncached question."""
+        cfg, version = self.settings.answer, query.version
+        assert version is not None
+        name = answerer.name
+        reading, top = self.read(query)
+        if reading is None:
+            reason = "no document visible to you matches"
+            return assemble.refusal(query.text, [], version, name, reason), top
+        hits = reading.hits
+        draft = answerer.answer(reading.text, reading.wide.hits, reading.vector)
         if draft.refused:
             return assemble.refusal(query.text, hits, version, name, draft.reason), top
-        draft, hits = wide.restore(draft, hits)  # each quote cites its stored chunk
+        draft, hits = reading.wide.restore(draft, hits)  # each quote cites its stored chunk
         if draft.generated:  # a model wrote it: names must be in the passage too
             bar = max(cfg.min_support, cfg.min_support_generated)
             checked = ground.check(draft.sentences, hits, self.sparse, bar, strict=True)

@@ -31,8 +31,6 @@ def main() -> None:
     parser.add_argument("--name", default="answerer")
     args = parser.parse_args()
 
-    from answer import Query
-    from answer.window import widen
     from core.access import Principal
     from core.settings import get_settings
     from eval import golden as golden_io
@@ -46,14 +44,12 @@ def main() -> None:
         sys.exit(0)
     home = suites.index_corpus(get_settings(), corpus.path, corpus.name, corpus.access)
     engine = evaluation_engine(home)
-    collection = engine.ask.live().collection
     prepared = []
     for case in golden_io.load(corpus.golden):
-        query = Query(case.question, Principal(name="bench", groups=["everyone"]))
-        hits = engine.retriever.search(query, collection, home.answer.top_k)
-        if hits:  # as the ask path reads them: the best ones with the next chunk
-            hits = widen(hits, engine.store, collection, query.groups, home.answer.window).hits
-            prepared.append((case.question, hits, query.vector(engine.embedder)))
+        query = engine.ask.query(case.question, Principal(name="bench", groups=["everyone"]))
+        reading, _ = engine.ask.read(query)  # what the ask path reads
+        if reading is not None:
+            prepared.append((reading.text, reading.wide.hits, reading.vector))
     answerer = engine.ask.answerer
     for question, hits, vector in prepared:  # warm the sentence-vector cache
         answerer.answer(question, hits, vector)

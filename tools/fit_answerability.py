@@ -32,7 +32,7 @@ import json
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -44,6 +44,11 @@ FALSE_ABSTENTION = 0.09
 WORKPLACE_WEIGHT = 0.3
 FOLDS = 5
 STUDY_WEIGHTS = (0.0, WORKPLACE_WEIGHT, 1.0)
+if TYPE_CHECKING:
+    from answer.drafts import Draft
+    from answer.engine import Engine
+    from core.access import Principal
+
 SUITE = Path(__file__).resolve().parent.parent / "eval" / "golden" / "dev.yaml"
 
 
@@ -78,10 +83,18 @@ def outside_eval(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return keep
 
 
+def _drafted(engine: Engine, question: str, principal: Principal) -> Draft | None:
+    """The default answerer's draft for ``question``, read as ``ask`` reads it (None: no
+    passage is visible)."""
+    reading, _ = engine.ask.read(engine.ask.query(question, principal))
+    if reading is None:
+        return None
+    return engine.ask.answerer.answer(reading.text, reading.wide.hits, reading.vector)
+
+
 def featurize(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Ingest the paragraphs, run each question through retrieval + answerer."""
-    from answer import Query, build_engine
-    from answer.window import widen
+    from answer import build_engine
     from bench.query import build_cairn
 
     contexts, _, _ = squad()
@@ -90,16 +103,11 @@ def featurize(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         write_corpus(work / "corpus", contexts)
         settings = build_cairn(work / "home", work / "corpus")
         engine = build_engine(settings)
-        collection = engine.ask.live().collection
         out = []
         for r in rows:
-            query = Query(r["question"], PRINCIPAL)
-            hits = engine.retriever.search(query, collection, settings.answer.top_k)
-            if not hits:
-                continue
-            hits = widen(hits, engine.store, collection, query.groups, settings.answer.window).hits
-            draft = engine.ask.answerer.answer(r["question"], hits, query.vector(engine.embedder))
-            if draft.features is not None:  # a refused draft is refused whatever the model
+            draft = _drafted(engine, r["question"], PRINCIPAL)
+            # A refused draft (no features) is refused whatever the model says.
+            if draft is not None and draft.features is not None:
                 out.append({**r, "features": draft.features})
         engine.close()
         return out
@@ -109,8 +117,7 @@ def featurize(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def suite_rows(path: Path) -> list[dict[str, Any]]:
     """The tune cases of every corpus of the suite, through retrieval + answerer."""
-    from answer import Query, build_engine
-    from answer.window import widen
+    from answer import build_engine
     from core.access import Principal
     from core.settings import get_settings
     from eval import golden as golden_io
@@ -123,16 +130,10 @@ def suite_rows(path: Path) -> list[dict[str, Any]]:
             continue
         home = suites.index_corpus(settings, corpus.path, corpus.name, corpus.access)
         engine = build_engine(home, audit=False)
-        collection = engine.ask.live().collection
         for case in suites.pick(golden_io.load(corpus.golden), "tune"):
             who = Principal(name="fit", groups=sorted({*case.groups, "everyone"}))
-            query = Query(case.question, who)
-            hits = engine.retriever.search(query, collection, home.answer.top_k)
-            if not hits:
-                continue
-            hits = widen(hits, engine.store, collection, query.groups, home.answer.window).hits
-            draft = engine.ask.answerer.answer(case.question, hits, query.vector(engine.embedder))
-            if draft.features is not None:
+            draft = _drafted(engine, case.question, who)
+            if draft is not None and draft.features is not None:
                 source = case.expected_sources[0] if case.expected_sources else case.id
                 rows.append(
                     {

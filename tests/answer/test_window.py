@@ -143,3 +143,31 @@ def test_the_answer_holds_the_fact_after_the_cut(tmp_path: Path, window: int) ->
         (cited,) = [c for c in answer.citations if c.n == answer.sentences[-1].citation]
         assert "macOS" in cited.quote and "QA career levels" not in cited.quote  # its own chunk
         assert cited.span[0] <= cited.highlight[0] < cited.highlight[1] <= cited.span[1]
+
+
+def test_read_gives_the_passages_the_answerer_reads(tmp_path: Path) -> None:
+    """``AskService.read`` is the ask path's reading (the answer benchmark and the
+    answerability fit use it): the question in the documents' spelling, the retrieved
+    hits, and the best one read on into its next chunk."""
+    settings: Settings = make_settings(tmp_path / "home", answer={"top_k": 1, "window": 1})
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "qa.md").write_text(PAGE)
+    _report, records, store = run_ingest(settings, folder)
+    records.engine.dispose()
+    store.close()
+    engine = build_engine(settings)
+    try:
+        reading, top = engine.ask.read(engine.ask.query(QUESTION, ASKER))
+        misspelt, _ = engine.ask.read(engine.ask.query("Lead QA Tester OSes skiled in?", ASKER))
+        hidden, nothing = engine.ask.read(
+            engine.ask.query(QUESTION, Principal(name="b", groups=["people-ops"]))
+        )
+    finally:
+        engine.close()
+    assert misspelt is not None and misspelt.text == "Lead QA Tester OSes skilled in?"
+    assert reading is not None and reading.text == QUESTION
+    assert top == reading.hits[0].score
+    assert "macOS" not in reading.hits[0].chunk.text
+    assert "macOS" in reading.wide.hits[0].chunk.text
+    assert (hidden, nothing) == (None, 0.0)  # qa.md is everyone's; this caller is not
