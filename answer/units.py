@@ -11,6 +11,8 @@ document's structure as ingest wrote it into the text.
   regular safety inspections ...") is *headed*: when it is too long to quote whole it is
   shown as its lead-in and heads ("Our program includes: Hazard Identification;
   Training; Inspections"), so it keeps up to ``MAX_HEADS`` items in the same words.
+- ``field``: a label on a line of its own and its value on the next ("By fax:" then
+  "123-456-7890"), read as one "Field: value" unit.
 - ``row``: a table row, every cell labelled with its column header; a long row is cut
   at a cell boundary (``more`` counts the cells left out).
 - ``cell``: one labelled cell of a row of three or more cells ("Lead QA Tester (L4):
@@ -38,6 +40,8 @@ MAX_ITEMS = 6
 MAX_HEADS = 12
 MAX_UNIT_WORDS = 70
 HEAD_WORDS = 6  # a head is at most this long ...
+FIELD_LABEL_WORDS = 5  # a label on a line of its own ...
+FIELD_VALUE_WORDS = 12  # ... and the value on the next line: at most this long
 EXPLAINED = 6  # ... and its explanation at least this long (a "Field: value" line is no head)
 
 
@@ -161,6 +165,28 @@ def _nested(text: str, run: list[tuple[int, int]]) -> list[Unit]:
     return out
 
 
+def _field(text: str, paragraphs: list[tuple[int, int]], i: int) -> Unit | None:
+    """A label on a line of its own and its value on the next ("By fax:" then
+    "123-456-7890", as PDFs and forms lay them out): one "Field: value" unit spanning
+    both, so the value is read under its label. The label is a short line ending with a
+    colon; the value a short line that is neither a list item nor another label."""
+    if i + 1 >= len(paragraphs):
+        return None
+    (a, b), (c, d) = paragraphs[i], paragraphs[i + 1]
+    label, value = text[a:b].strip(), text[c:d].strip()
+    if (
+        not label.endswith(":")
+        or "\n" in label
+        or len(label.split()) > FIELD_LABEL_WORDS
+        or text.startswith(BULLETS, c)
+        or value.endswith(":")
+        or "\n" in value
+        or len(value.split()) > FIELD_VALUE_WORDS
+    ):
+        return None
+    return Unit(a, d, "field")
+
+
 def units(text: str) -> list[Unit]:
     """Every unit of a passage, in reading order (a list unit after its items). Parsed
     once per passage text: the answerer reads a chunk's units for its candidates and
@@ -181,6 +207,9 @@ def _parsed(text: str) -> tuple[Unit, ...]:
                 out += _cells(text, a, b)
             else:
                 out += _sentences(text, a, b, "sentence")
+                field = _field(text, paragraphs, i)
+                if field is not None:
+                    out.append(field)
             i += 1
             continue
         j = i

@@ -309,6 +309,21 @@ def test_a_short_field_line_holding_the_asked_value_is_quoted() -> None:
     assert "-By email: appeals@example.com" in quoted
 
 
+def test_a_label_on_its_own_line_and_its_value_are_one_field_unit() -> None:
+    """PDFs and forms put a label on one line and its value on the next: the pair is a
+    "Field: value" unit, so the value is quoted under its label (alone, "123-456-7890"
+    is too short to be a unit, and the label alone says nothing)."""
+    text = (
+        "Appeals\n\nYou may appeal any decision about a claim in writing.\n\n"
+        "-By fax:\n\n123-456-7890\n\n-By mail:\n\n• Northwind Health\n\n• 123 Main Street"
+    )
+    found = _quotes(text)
+    assert ("field", "-By fax:\n\n123-456-7890") in found
+    assert not any(kind == "field" and "Main Street" in quote for kind, quote in found)
+    quoted = _answer("What is the fax number for appeals?", [("appeals.md", "Appeals", text)])
+    assert any("123-456-7890" in q for q in quoted)
+
+
 def test_a_short_field_line_named_by_the_question_is_quoted() -> None:
     """A three-word "Field: value" line on its own paragraph (not a list item, and no value
     kind asked) is a unit when its label holds the question's terms; a heading whose
