@@ -5,9 +5,9 @@ the fact a question asks for may sit just after the cut: "Lead QA Tester (L4): S
 testing across multiple OSes: macOS, Windows ..." follows the chunk that matched "Lead QA
 Tester". The answerer therefore reads each of the ``answer.window`` best passages
 together with the chunk after it, when that chunk continues the same section (same
-heading trail) and the caller may see it. Only the reading widens: a quoted sentence
-still cites the chunk it comes from, so citations, highlights and review checks name the
-exact stored chunk.
+heading trail) or opens a subsection of it, and the caller may see it. Only the reading
+widens: a quoted sentence still cites the chunk it comes from, so citations, highlights
+and review checks name the exact stored chunk.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from answer.drafts import Draft, DraftSentence
 from core.schema import Chunk, Hit
 from core.store import VectorStore
 
-__all__ = ["Window", "joined", "widen"]
+__all__ = ["Window", "continues", "joined", "widen"]
 
 MAX_GAP = 4  # characters between two chunks (a paragraph break) that a join may span
 
@@ -65,6 +65,13 @@ class Window:
         return replace(draft, sentences=sentences), hits
 
 
+def continues(section: str, following: str) -> bool:
+    """Whether a chunk under ``following`` goes on with ``section``: the same heading
+    trail, or a subsection of it ("Desk set-up > Design teammates" after "Desk set-up",
+    whose first chunk is the lead the subsection details)."""
+    return following == section or following.startswith(f"{section} > ")
+
+
 def joined(head: Chunk, tail: Chunk) -> tuple[Chunk, int] | None:
     """``head`` with ``tail``'s text after it (their overlap once), and the offset where
     ``tail`` starts in the joined text; None when the two are not contiguous text."""
@@ -91,7 +98,8 @@ def joined(head: Chunk, tail: Chunk) -> tuple[Chunk, int] | None:
 def widen(
     hits: list[Hit], store: VectorStore, collection: str, groups: Sequence[str] | None, n: int
 ) -> Window:
-    """The first ``n`` hits joined with the next chunk of their section (one query)."""
+    """The first ``n`` hits joined with the next chunk of their section or of a
+    subsection of it (one query)."""
     have = {(h.chunk.doc_id, h.chunk.ordinal) for h in hits}
     wanted = [
         (h.chunk.doc_id, h.chunk.ordinal + 1)
@@ -104,7 +112,7 @@ def widen(
     out, tails = list(hits), {}
     for i, hit in enumerate(hits[:n]):
         tail = found.get((hit.chunk.doc_id, hit.chunk.ordinal + 1))
-        if tail is None or tail.section != hit.chunk.section:
+        if tail is None or not continues(hit.chunk.section, tail.section):
             continue
         join = joined(hit.chunk, tail)
         if join is not None:

@@ -9,7 +9,7 @@ import pytest
 
 from answer import build_engine
 from answer.drafts import Draft, DraftSentence
-from answer.window import joined, widen
+from answer.window import continues, joined, widen
 from core.access import Principal
 from core.schema import Chunk, Hit
 from core.settings import Settings
@@ -171,3 +171,44 @@ def test_read_gives_the_passages_the_answerer_reads(tmp_path: Path) -> None:
     assert "macOS" not in reading.hits[0].chunk.text
     assert "macOS" in reading.wide.hits[0].chunk.text
     assert (hidden, nothing) == (None, 0.0)  # qa.md is everyone's; this caller is not
+
+
+def test_a_subsection_continues_its_section_a_sibling_does_not() -> None:
+    assert continues("Desk set-up", "Desk set-up")
+    assert continues("Desk set-up", "Desk set-up > Design teammates")
+    assert not continues("Desk set-up > Full-time", "Desk set-up > Design teammates")
+    assert not continues("Desk set-up > Design teammates", "Desk set-up")
+    assert not continues("Desk set-up", "Desk set-up extras")
+
+
+DESK = (
+    "# Spending company money\n\n## Desk set-up\n\n"
+    "We want every teammate to have a workspace that makes them comfortable and productive. "
+    "We offer a $2,000 desk set-up budget for all full-time teammates.\n\n"
+    "### Design teammates\n\n"
+    "We expect new Design team members to spend $2,650 to allow for higher-resolution "
+    "monitors.\n"
+)
+
+
+@pytest.mark.parametrize("window", [0, 1])
+def test_the_lead_of_a_section_reads_on_into_its_subsection(tmp_path: Path, window: int) -> None:
+    settings: Settings = make_settings(
+        tmp_path / "home", answer={"top_k": 1, "window": window, "min_confidence": 0.0}
+    )
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "money.md").write_text(DESK)
+    _report, records, store = run_ingest(settings, folder)
+    records.engine.dispose()
+    collection = store.resolve_alias(settings.qdrant.alias)
+    assert collection is not None
+    chunks = sorted(store.get(collection, sorted(store.ids(collection))), key=lambda c: c.ordinal)
+    store.close()
+    assert [c.section.split(" > ")[-1] for c in chunks][-2:] == ["Desk set-up", "Design teammates"]
+    engine = build_engine(settings)
+    try:
+        answer = engine.ask.ask("What desk set-up budget do design teammates get?", ASKER)
+    finally:
+        engine.close()
+    assert ("$2,650" in answer.answer) == (window == 1)
