@@ -11,7 +11,7 @@ from answer import build_engine
 from answer.drafts import Draft, DraftSentence
 from answer.window import continues, joined, widen
 from core.access import Principal
-from core.schema import Chunk, Hit
+from core.schema import Answer, Chunk, Hit
 from core.settings import Settings
 from core.store import VectorStore
 from tests.conftest import make_settings
@@ -75,17 +75,34 @@ def test_a_tail_on_a_new_page_keeps_its_page() -> None:
     assert chunk is not None and chunk.page_at(0) == 3 and chunk.page_at(offset) == 4
 
 
-@pytest.fixture
-def two_chunks(tmp_path: Path) -> tuple[VectorStore, str, list[Chunk]]:
-    settings = make_settings(tmp_path / "home")
+def _indexed(
+    tmp_path: Path, name: str, page: str, **answer: object
+) -> tuple[Settings, VectorStore, str, list[Chunk]]:
+    """One page ingested into a fresh home: its settings, open store, collection and
+    chunks in reading order."""
+    settings = make_settings(tmp_path / "home", answer=answer)  # type: ignore[arg-type]
     folder = tmp_path / "docs"
     folder.mkdir()
-    (folder / "qa.md").write_text(PAGE)
+    (folder / name).write_text(page)
     _report, records, store = run_ingest(settings, folder)
     records.engine.dispose()
     collection = store.resolve_alias(settings.qdrant.alias)
     assert collection is not None
     chunks = sorted(store.get(collection, sorted(store.ids(collection))), key=lambda c: c.ordinal)
+    return settings, store, collection, chunks
+
+
+def _asked(settings: Settings, question: str) -> Answer:
+    engine = build_engine(settings)
+    try:
+        return engine.ask.ask(question, ASKER)
+    finally:
+        engine.close()
+
+
+@pytest.fixture
+def two_chunks(tmp_path: Path) -> tuple[VectorStore, str, list[Chunk]]:
+    _settings, store, collection, chunks = _indexed(tmp_path, "qa.md", PAGE)
     return store, collection, chunks
 
 
@@ -124,20 +141,11 @@ def test_widen_reads_on_and_restore_cites_the_tail(
 
 @pytest.mark.parametrize("window", [0, 1])
 def test_the_answer_holds_the_fact_after_the_cut(tmp_path: Path, window: int) -> None:
-    settings: Settings = make_settings(
-        tmp_path / "home", answer={"top_k": 1, "window": window, "min_confidence": 0.0}
+    settings, store, _, _ = _indexed(
+        tmp_path, "qa.md", PAGE, top_k=1, window=window, min_confidence=0.0
     )
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "qa.md").write_text(PAGE)
-    _report, records, store = run_ingest(settings, folder)
-    records.engine.dispose()
     store.close()
-    engine = build_engine(settings)
-    try:
-        answer = engine.ask.ask(QUESTION, ASKER)
-    finally:
-        engine.close()
+    answer = _asked(settings, QUESTION)
     assert ("macOS" in answer.answer) == (window == 1)
     if window:
         (cited,) = [c for c in answer.citations if c.n == answer.sentences[-1].citation]
@@ -149,12 +157,7 @@ def test_read_gives_the_passages_the_answerer_reads(tmp_path: Path) -> None:
     """``AskService.read`` is the ask path's reading (the answer benchmark and the
     answerability fit use it): the question in the documents' spelling, the retrieved
     hits, and the best one read on into its next chunk."""
-    settings: Settings = make_settings(tmp_path / "home", answer={"top_k": 1, "window": 1})
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "qa.md").write_text(PAGE)
-    _report, records, store = run_ingest(settings, folder)
-    records.engine.dispose()
+    settings, store, _, _ = _indexed(tmp_path, "qa.md", PAGE, top_k=1, window=1)
     store.close()
     engine = build_engine(settings)
     try:
@@ -193,22 +196,10 @@ DESK = (
 
 @pytest.mark.parametrize("window", [0, 1])
 def test_the_lead_of_a_section_reads_on_into_its_subsection(tmp_path: Path, window: int) -> None:
-    settings: Settings = make_settings(
-        tmp_path / "home", answer={"top_k": 1, "window": window, "min_confidence": 0.0}
+    settings, store, _, chunks = _indexed(
+        tmp_path, "money.md", DESK, top_k=1, window=window, min_confidence=0.0
     )
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "money.md").write_text(DESK)
-    _report, records, store = run_ingest(settings, folder)
-    records.engine.dispose()
-    collection = store.resolve_alias(settings.qdrant.alias)
-    assert collection is not None
-    chunks = sorted(store.get(collection, sorted(store.ids(collection))), key=lambda c: c.ordinal)
     store.close()
     assert [c.section.split(" > ")[-1] for c in chunks][-2:] == ["Desk set-up", "Design teammates"]
-    engine = build_engine(settings)
-    try:
-        answer = engine.ask.ask("What desk set-up budget do design teammates get?", ASKER)
-    finally:
-        engine.close()
+    answer = _asked(settings, "What desk set-up budget do design teammates get?")
     assert ("$2,650" in answer.answer) == (window == 1)
