@@ -197,7 +197,8 @@ class AskService:
         the top retrieval score. A misspelt question is searched again with the
         documents' spelling. The answer benchmark and the answerability fit read
         questions through here too, so they see what ``ask`` sees."""
-        cfg, version = self.settings.answer, query.version or self.live()
+        cfg, version = self.settings.answer, query.version
+        assert version is not None  # ``query`` built the Query against the live version
         hits = self.retriever.search(query, version.collection, cfg.top_k)
         top = hits[0].score if hits else 0.0
         if not hits:

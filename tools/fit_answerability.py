@@ -40,15 +40,15 @@ from answer.answerability import FEATURES, fit
 from bench.common import SQUAD, require_squad, save, squad, write_corpus
 from bench.query_quality import PRINCIPAL, splits
 
-FALSE_ABSTENTION = 0.09
-WORKPLACE_WEIGHT = 0.3
-FOLDS = 5
-STUDY_WEIGHTS = (0.0, WORKPLACE_WEIGHT, 1.0)
 if TYPE_CHECKING:
     from answer.drafts import Draft
     from answer.engine import Engine
     from core.access import Principal
 
+FALSE_ABSTENTION = 0.09
+WORKPLACE_WEIGHT = 0.3
+FOLDS = 5
+STUDY_WEIGHTS = (0.0, WORKPLACE_WEIGHT, 1.0)
 SUITE = Path(__file__).resolve().parent.parent / "eval" / "golden" / "dev.yaml"
 
 
