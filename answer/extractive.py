@@ -27,7 +27,7 @@ from answer.answerability import Evidence, Model, features, opposite_terms
 from answer.drafts import Draft, DraftSentence
 from answer.overlap import Overlap
 from answer.question import KIND_VALUE, PREFER, Asked, analyse, named_documents, scope_names
-from answer.units import Unit, shown, units
+from answer.units import SHORT_SENTENCE, Unit, shown, units
 from answer.vectors import SentenceVectors
 from core.embed import Embedder
 from core.schema import Hit
@@ -105,7 +105,7 @@ class ExtractiveAnswerer:
         """What changes answers: part of the cache key (the units version moves with the
         selection rules, so cached answers of older rules expire)."""
         return (
-            f"extractive:units-v14:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
+            f"extractive:units-v15:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
             f":answerability={self.model.digest()}"
         )
 
@@ -184,7 +184,7 @@ class ExtractiveAnswerer:
             end = cand.start + len(cand.text)
             return (
                 sum(c.words for c in chosen) + cand.words <= WORD_BUDGET
-                and not any(_norm(c.text) == _norm(cand.text) for c in chosen)
+                and not any(_repeats(cand, c) for c in chosen)
                 and not any(
                     c.hit == cand.hit
                     and c.start < end
@@ -482,6 +482,16 @@ def _context(hit: Hit, unit: Unit) -> str:
             "\n" + text[max(text.rfind("\n", 0, unit.start) + 1, unit.start - 300) : unit.start]
         )
     return context
+
+
+def _repeats(cand: Candidate, chosen: Candidate) -> bool:
+    """``cand`` is ``chosen``'s text, alone or after a short sentence ("Travel rules."
+    read with the sentence after it): quoting it would say the same again."""
+    text, said = _norm(cand.text), _norm(chosen.text)
+    before = text[: -len(said)].rstrip()
+    return text.endswith(said) and (
+        not before or (before[-1] in ".!?" and len(before.split()) < SHORT_SENTENCE)
+    )
 
 
 def _compact(cand: Candidate) -> bool:

@@ -1,7 +1,8 @@
 """Answer units: the pieces of a passage the extractive answerer may quote, following the
 document's structure as ingest wrote it into the text.
 
-- ``sentence``: a sentence of a paragraph.
+- ``sentence``: a sentence of a paragraph; a two- or three-word sentence ("Between 3-5
+  mins.") also read with the sentence after it.
 - ``item``: one list item (its bullet left out), e.g. "Office: Berlin" of a form-like page.
 - ``list``: a list with its lead-in ("Eligible expenses include:") and its first items;
   ``more`` counts the items left out (shown as "…and N more"). An item with sub-items
@@ -25,6 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from core.text import BULLET, BULLETS, SUB_BULLET, split_sentences
 
@@ -42,6 +44,7 @@ MAX_UNIT_WORDS = 70
 HEAD_WORDS = 6  # a head is at most this long ...
 FIELD_LABEL_WORDS = 5  # a label on a line of its own ...
 FIELD_VALUE_WORDS = 12  # ... and the value on the next line: at most this long
+SHORT_SENTENCE = 4  # a sentence of fewer words is also read with the next one
 EXPLAINED = 6  # ... and its explanation at least this long (a "Field: value" line is no head)
 
 
@@ -99,7 +102,16 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
 
 
 def _sentences(text: str, a: int, b: int, kind: str) -> list[Unit]:
-    return [Unit(a + s, a + e, kind) for s, e in split_sentences(text[a:b])]
+    """Each sentence; a sentence too short to say anything alone ("Between 3-5 mins.",
+    but not a number that counts items: "2.") is also read with the sentence after it,
+    as one unit."""
+    spans = split_sentences(text[a:b])
+    out = [Unit(a + s, a + e, kind) for s, e in spans]
+    for (s, e), (_, f) in pairwise(spans):
+        short = text[a + s : a + e]
+        if 1 < len(short.split()) < SHORT_SENTENCE and not short.endswith(":"):
+            out.append(Unit(a + s, a + f, kind))
+    return out
 
 
 def _row(text: str, a: int, b: int) -> Unit:

@@ -324,6 +324,35 @@ def test_a_label_on_its_own_line_and_its_value_are_one_field_unit() -> None:
     assert any("123-456-7890" in q for q in quoted)
 
 
+def test_a_short_sentence_is_read_with_the_next_one() -> None:
+    """A sentence too short to be quoted alone ("Between 3-5 mins.") is also a unit with
+    the sentence after it, so a "how long" part gets the length, not only the sentence
+    that follows it; a number that counts an item ("2.") is not."""
+    text = (
+        "Demo day\n\nDemo day is held twice per month, right after the company meeting.\n\n"
+        "All demos are:\n\n"
+        "• Features, changes, small fixes or behind the scenes engineering work that are"
+        " merged into the main branch and are live for customers on the cloud.\n\n"
+        "• Presented, ideally, by one of the teammates who built the feature, with the"
+        " product manager of the team helping them to prepare the story.\n\n"
+        "• Recorded for folks across the company, customers and future team members to"
+        " watch later, so that nobody misses the latest work of the team.\n\n"
+        "• Between 3-5 mins. Live demos can run longer to allow for their setup.\n\n"
+        "2. Emailing the organiser is optional."
+    )
+    found = _quotes(text)
+    assert (
+        "item",
+        "Between 3-5 mins. Live demos can run longer to allow for their setup.",
+    ) in found
+    assert not any(quote.startswith("2. Emailing") for _, quote in found)
+    quoted = _answer(
+        "How often is demo day, and how long should my demo be?",
+        [("demo-day.md", "Demo day", text)],
+    )
+    assert any("3-5 mins" in q for q in quoted)
+
+
 def test_a_short_field_line_named_by_the_question_is_quoted() -> None:
     """A three-word "Field: value" line on its own paragraph (not a list item, and no value
     kind asked) is a unit when its label holds the question's terms; a heading whose
