@@ -21,7 +21,7 @@ from answer.drafts import Draft
 from answer.query import Query
 from answer.retrieval import Retriever
 from answer.sources import AnswerSource
-from answer.spelling import spelled
+from answer.spelling import expanded, spelled
 from answer.window import Window, widen
 from core.access import Principal
 from core.errors import BadRequest, IndexNotFound, UnknownAnswerer
@@ -203,7 +203,7 @@ class AskService:
         top = hits[0].score if hits else 0.0
         if not hits:
             return None, top
-        text = spelled(query.text, hits)
+        text = expanded(spelled(query.text, hits), hits)
         if text != query.text:  # misspelt words: search again with the documents' spelling
             fixed = Query(text, query.principal, query.context, version)
             hits = self.retriever.search(fixed, version.collection, cfg.top_k) or hits

@@ -1,4 +1,4 @@
-"""Misspelt question words, read with the documents' spelling.
+"""Misspelt question words and unknown acronyms, read with the documents' spelling.
 
 New hires type fast: "What typs of hearin servises are covered?". Dense retrieval
 usually still finds the right passages, but lexical overlap (BM25, the answerer's unit
@@ -7,7 +7,9 @@ retrieved passages use; the ask service then retrieves once more with the correc
 question. A word is only ever corrected when it is not an English word: the whole-word
 entries of the bundled MiniLM model's WordPiece vocabulary (about 20k common words) are
 the list of known words, so "play" never becomes "plan" and "conditions" stays plural.
-Deterministic, and corpus-free: the vocabulary is the retrieved passages.
+Deterministic, and corpus-free: the vocabulary is the retrieved passages. ``expanded``
+does the same for an acronym the passages never use but spell out ("IVF" and "in vitro
+fertilization").
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from rapidfuzz.distance import Levenshtein
 from core.embed.base import minilm_path
 from core.schema import Hit
 
-__all__ = ["spelled"]
+__all__ = ["expanded", "spelled"]
 
 SPELLING = re.compile(r"\b[a-z]{4,}\b")
 
@@ -55,3 +57,26 @@ def spelled(question: str, hits: list[Hit]) -> str:
         return near.pop() if len(near) == 1 else word
 
     return SPELLING.sub(fix, question)
+
+
+ACRONYM = re.compile(r"\b([A-Z]{3,6})(s?)\b")  # "IVF", "FSAs"
+
+
+def expanded(question: str, hits: list[Hit]) -> str:
+    """The question with an acronym the passages never use but spell out read with that
+    spelling: "Does maternity cover IVF?" against "... does not cover in vitro
+    fertilization" reads "IVF (in vitro fertilization)". The spelling is a run of words
+    whose initials are the acronym's letters, and there must be exactly one such run."""
+    text = "\n".join(f"{h.chunk.section}\n{h.chunk.text}" for h in hits)
+
+    def expand(match: re.Match[str]) -> str:
+        acronym = match.group(1)
+        if re.search(rf"\b{acronym}s?\b", text):
+            return match.group(0)
+        run = r"\s+".join(rf"{letter}[a-z]+" for letter in acronym.lower())
+        found = {m.group(0).lower() for m in re.finditer(rf"\b{run}\b", text, re.I)}
+        if len(found) != 1:
+            return match.group(0)
+        return f"{match.group(0)} ({' '.join(found.pop().split())})"
+
+    return ACRONYM.sub(expand, question)

@@ -10,7 +10,7 @@ from answer.drafts import Draft
 from answer.extractive import ExtractiveAnswerer
 from answer.overlap import Overlap
 from answer.question import KIND_VALUE, PREFER, analyse, named_documents, scope_names
-from answer.spelling import spelled
+from answer.spelling import expanded, spelled
 from answer.units import units
 from core.embed import FakeEmbedder
 from core.schema import Hit
@@ -392,6 +392,25 @@ def test_misspelt_words_take_the_passages_spelling() -> None:
     assert spelled("What role does the plan play for Nortwind?", hits) == (
         "What role does the plan play for Nortwind?"
     )
+
+
+def test_an_acronym_the_passages_spell_out_is_read_with_that_spelling() -> None:
+    ivf = "The plan does not pay for in vitro fertilization or other fertility treatments."
+    chunks = [
+        ("maternity.md", "Maternity", "Maternity care covers prenatal visits and delivery."),
+        ("fertility.md", "Fertility", ivf),
+    ]
+    asked = "Does maternity coverage include IVF?"
+    assert expanded(asked, _hits(chunks)) == (
+        "Does maternity coverage include IVF (in vitro fertilization)?"
+    )
+    assert _answer(expanded(asked, _hits(chunks)), chunks)[0] == ivf
+    assert ivf not in _answer(asked, chunks)  # no unit holds "IVF"; the prenatal one wins
+    # An acronym the passages use, or one they spell out in two ways, stays as it is.
+    used = _hits([("ivf.md", "IVF", "IVF (in vitro fertilization) is not covered.")])
+    assert expanded(asked, used) == asked
+    two = _hits([("x.md", "X", "In vitro fertilization. Intravenous vitamin feeding.")])
+    assert expanded(asked, two) == asked
 
 
 def test_a_number_question_ignores_level_labels() -> None:

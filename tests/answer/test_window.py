@@ -155,20 +155,25 @@ def test_the_answer_holds_the_fact_after_the_cut(tmp_path: Path, window: int) ->
 
 def test_read_gives_the_passages_the_answerer_reads(tmp_path: Path) -> None:
     """``AskService.read`` is the ask path's reading (the answer benchmark and the
-    answerability fit use it): the question in the documents' spelling, the retrieved
-    hits, and the best one read on into its next chunk."""
+    answerability fit use it): the question in the documents' spelling (its acronyms
+    spelt out as they do), the retrieved hits, and the best one read on into its next
+    chunk."""
     settings, store, _, _ = _indexed(tmp_path, "qa.md", PAGE, top_k=1, window=1)
     store.close()
     engine = build_engine(settings)
     try:
         reading, top = engine.ask.read(engine.ask.query(QUESTION, ASKER))
         misspelt, _ = engine.ask.read(engine.ask.query("Lead QA Tester OSes skiled in?", ASKER))
+        acronym, _ = engine.ask.read(engine.ask.query("Which OSes is an LQT skilled in?", ASKER))
         hidden, nothing = engine.ask.read(
             engine.ask.query(QUESTION, Principal(name="b", groups=["people-ops"]))
         )
     finally:
         engine.close()
     assert misspelt is not None and misspelt.text == "Lead QA Tester OSes skilled in?"
+    assert (
+        acronym is not None and acronym.text == "Which OSes is an LQT (lead qa tester) skilled in?"
+    )
     assert reading is not None and reading.text == QUESTION
     assert top == reading.hits[0].score
     assert "macOS" not in reading.hits[0].chunk.text
