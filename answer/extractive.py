@@ -275,6 +275,10 @@ class ExtractiveAnswerer:
             for follows in _announced(c, hits):
                 if fits(follows):
                     chosen.append(follows)
+            if c.text.rstrip().endswith("?"):  # a question the text asks: its answer follows
+                follows = _next_unit(c, hits)
+                if follows is not None and fits(follows):
+                    chosen.append(follows)
         before = _previous_sentence(best, hits)  # "Here you'll find dashboards ..." needs
         if before is not None and best.words + before.words <= NEXT_WORDS and fits(before):
             chosen.append(before)  # "We monitor our systems through Grafana." before it

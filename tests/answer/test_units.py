@@ -353,6 +353,28 @@ def test_a_short_sentence_is_read_with_the_next_one() -> None:
     assert any("3-5 mins" in q for q in quoted)
 
 
+def test_a_question_the_text_asks_is_quoted_with_its_answer() -> None:
+    """A FAQ-like passage asks a question and answers it in the next sentence, which
+    shares none of the question's words: it follows the quoted question."""
+    text = (
+        "Side work\n\nWe want outside work to stay healthy for everyone.\n\n"
+        "• An occasional side gig, free or paid, for someone you know.\n\n"
+        "• Volunteering for a school, a club or a charity in your town, as long as it stays"
+        " a few hours a week and never gets in the way of your work with us.\n\n"
+        "• Writing a book or a course of your own about anything you care about, on your"
+        " own time, with your own equipment, and without using the company's name.\n\n"
+        "• An occasional speaking gig, free or paid. Someone's going to pay you to give a"
+        " talk somewhere? That's fine as long as it doesn't involve multiple days off for"
+        " travel.\n\n• A side business that is different from your day job."
+    )
+    quoted = _answer(
+        "A conference wants to pay me to give a talk. Is that allowed as a side gig, and is"
+        " there a catch?",
+        [("side-work.md", "Side work", text)],
+    )
+    assert any("multiple days off" in q for q in quoted)
+
+
 def test_a_short_field_line_named_by_the_question_is_quoted() -> None:
     """A three-word "Field: value" line on its own paragraph (not a list item, and no value
     kind asked) is a unit when its label holds the question's terms; a heading whose
