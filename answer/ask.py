@@ -204,7 +204,7 @@ class AskService:
         if not hits:
             return None, top
         text = expanded(spelled(query.text, hits), hits)
-        if text != query.text:  # misspelt words: search again with the documents' spelling
+        if text != query.text:  # misspelt words or acronyms: search again in the documents' words
             fixed = Query(text, query.principal, query.context, version)
             hits = self.retriever.search(fixed, version.collection, cfg.top_k) or hits
             vector = fixed.vector(self.retriever.embedder)
