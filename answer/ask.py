@@ -52,8 +52,8 @@ class Answerer(Protocol):
 @dataclass
 class Reading:
     """What the answerer reads for one question: the question as answered (misspelt words
-    in the documents' spelling), the retrieved hits, the hits as read (the best ones
-    joined with their next chunk) and the question's vector."""
+    and unknown acronyms in the documents' words), the retrieved hits, the hits as read
+    (the best ones joined with their next chunk) and the question's vector."""
 
     text: str
     hits: list[Hit]
@@ -194,9 +194,10 @@ class AskService:
 
     def read(self, query: Query) -> tuple[Reading | None, float]:
         """Retrieve what the answerer reads for ``query`` (None: no visible passage) and
-        the top retrieval score. A misspelt question is searched again with the
-        documents' spelling. The answer benchmark and the answerability fit read
-        questions through here too, so they see what ``ask`` sees."""
+        the top retrieval score. A question with misspelt words or an acronym the
+        passages spell out is searched again in the documents' words. The answer
+        benchmark and the answerability fit read questions through here too, so they see
+        what ``ask`` sees."""
         cfg, version = self.settings.answer, query.version
         assert version is not None  # ``query`` built the Query against the live version
         hits = self.retriever.search(query, version.collection, cfg.top_k)

@@ -275,10 +275,6 @@ class ExtractiveAnswerer:
             for follows in _announced(c, hits):
                 if fits(follows):
                     chosen.append(follows)
-            if c.text.rstrip().endswith("?"):  # a question the text asks: its answer follows
-                follows = _next_unit(c, hits)
-                if follows is not None and fits(follows):
-                    chosen.append(follows)
         before = _previous_sentence(best, hits)  # "Here you'll find dashboards ..." needs
         if before is not None and best.words + before.words <= NEXT_WORDS and fits(before):
             chosen.append(before)  # "We monitor our systems through Grafana." before it
@@ -602,9 +598,16 @@ def _with_list(cand: Candidate, candidates: list[Candidate]) -> Candidate:
 
 
 def _announced(cand: Candidate, hits: list[Hit]) -> list[Candidate]:
-    """The units after the paragraph of a unit that announces them ("use the formula
-    *below*", "as follows:"): the first two, unless a heading comes first."""
-    if cand.kind not in ("sentence", "item") or not FORWARD.search(cand.text):
-        return []
-    end = hits[cand.hit].chunk.text.find("\n\n", cand.start + len(cand.text))
-    return [] if end < 0 else list(islice(_units_from(cand, hits, end + 1), 2))
+    """The units a unit announces: after the paragraph of one that says so ("use the
+    formula *below*", "as follows:"), the first two, unless a heading comes first; after a
+    question the text itself asks, the sentence that follows it, its answer."""
+    out: list[Candidate] = []
+    if cand.kind in ("sentence", "item") and FORWARD.search(cand.text):
+        end = hits[cand.hit].chunk.text.find("\n\n", cand.start + len(cand.text))
+        if end >= 0:
+            out += islice(_units_from(cand, hits, end + 1), 2)
+    if cand.text.rstrip().endswith("?"):
+        answer = _next_unit(cand, hits)
+        if answer is not None:
+            out.append(answer)
+    return out

