@@ -171,6 +171,12 @@ def scope_names(question: str) -> list[str]:
     return [w for w in _NAME.findall(question.strip()) if w != "I"]
 
 
+# A sentence's first word is capitalised whatever it is; as a document's name it counts
+# only where it names some retrieved documents and not others ("*Standard* plan: deadline
+# to claim care I got abroad?"), which words such as "How" or "Gym" rarely do.
+_LEADING = re.compile(r"(?:^|(?<=[.?!] ))([A-Z][a-zA-Z]+)")
+
+
 def document_label(hit: Hit) -> str:
     """A document's name as words: its title and its path ("Northwind_Standard.pdf")."""
     path = re.sub(r"[/_\-.]+", " ", hit.chunk.source)
@@ -181,7 +187,7 @@ def named_documents(question: str, hits: list[Hit], terms: Callable[[str], set[i
     """Hits from documents the question names: a capitalised question word ("On the
     *Standard* plan", "joining the *Design* team") that is in the title or path of some of
     the retrieved documents but not all of them (``terms``: text -> its stemmed terms)."""
-    names = scope_names(question)
+    names = scope_names(question) + _LEADING.findall(question.strip())
     if not names:
         return set()
     wanted = terms(" ".join(names))

@@ -451,6 +451,11 @@ def test_the_document_a_question_names_is_scoped() -> None:
     terms = Overlap(Bm25Encoder()).terms
     assert named_documents("On the Standard plan, what is my copay?", hits, terms) == {1}
     assert named_documents("what is my copay on the plan?", hits, terms) == set()
+    # A name opening the question (or one of its sentences) names the document too;
+    # an opening question word names none.
+    assert named_documents("Standard plan: my copay?", hits, terms) == {1}
+    assert named_documents("I'm new. Standard plan copay?", hits, terms) == {1}
+    assert named_documents("What is the copay?", hits, terms) == set()
     assert scope_names("I'm joining Technical Success. What laptop do I get?") == [
         "Technical",
         "Success",
