@@ -26,7 +26,15 @@ import numpy as np
 from answer.answerability import Evidence, Model, features, opposite_terms
 from answer.drafts import Draft, DraftSentence
 from answer.overlap import Overlap
-from answer.question import KIND_VALUE, PREFER, Asked, analyse, named_documents, scope_names
+from answer.question import (
+    KIND_VALUE,
+    PREFER,
+    Asked,
+    analyse,
+    named_documents,
+    scope_names,
+    unstated_sums,
+)
 from answer.units import SHORT_SENTENCE, Unit, shown, units
 from answer.vectors import SentenceVectors
 from core.embed import Embedder
@@ -105,7 +113,7 @@ class ExtractiveAnswerer:
         """What changes answers: part of the cache key (the units version moves with the
         selection rules, so cached answers of older rules expire)."""
         return (
-            f"extractive:units-v18:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
+            f"extractive:units-v19:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
             f":answerability={self.model.digest()}"
         )
 
@@ -117,6 +125,9 @@ class ExtractiveAnswerer:
         candidates = self._candidates(question, hits, q_terms, asked, scoped)
         if not candidates or not q_terms:
             return Draft(refused=True, reason="no passage shares the question's terms")
+        unstated = unstated_sums(asked, [h.chunk.text for h in hits])
+        if len(unstated) == len(asked.parts):
+            return Draft(refused=True, reason="no passage states the amount asked for")
         top = sorted(candidates, key=lambda c: (-c.score, c.hit, c.start))[:RERANK]
         vectors = self.vectors.embed([c.text for c in top])
         for cand, vec in zip(top, vectors, strict=True):
@@ -126,6 +137,7 @@ class ExtractiveAnswerer:
         top = [_with_list(c, candidates) for c in top]
         best = top[0]
         chosen, uncovered = self._choose(top, candidates, hits, asked, scoped)
+        uncovered += [p for p in unstated if p not in uncovered]
         chosen.sort(key=lambda c: (c.hit != best.hit, c.hit, c.start))  # best chunk first
         values = features(
             self._evidence(question, q_terms, best, hits, _value_coverage(self, asked, candidates))

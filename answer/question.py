@@ -18,7 +18,15 @@ from dataclasses import dataclass
 
 from core.schema import Hit
 
-__all__ = ["KIND_VALUE", "PREFER", "Asked", "analyse", "named_documents", "scope_names"]
+__all__ = [
+    "KIND_VALUE",
+    "PREFER",
+    "Asked",
+    "analyse",
+    "named_documents",
+    "scope_names",
+    "unstated_sums",
+]
 
 _NUM = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|sixty|ninety)"
 _PERIOD = r"(?:minute|hour|day|week|month|quarter|year|business day|working day)"
@@ -85,7 +93,7 @@ _KINDS = (
         "duration",
         re.compile(
             r"\bhow (?:long|far ahead|far in advance|soon|many (?:days|weeks|months|years|hours))\b"
-            r"|\bhow much (?:time|leave|notice|vacation|holiday|pto|paid time|parental|experience)\b"
+            r"|\bhow much (?:[a-z-]+ ){0,3}?(?:time|leave|notice|vacation|holiday|pto|paid time|parental|experience)\b"
             r"|\bnotice\b|\bdeadline\b|\bwithin how\b",
             re.I,
         ),
@@ -118,6 +126,27 @@ _KINDS = (
         ),
     ),
 )
+# A part asking for a sum of money: "how much" with a money word ("how much does it
+# pay?", not "how much did the population grow?"), or "what" and a money word within a
+# few words ("what's the per-recipient swag budget?", not "how do I pay my premium?");
+# and the words a passage states a sum with: a figure, or "free", "in full", "no limit".
+# A part asking for a sum that no retrieved passage states is one the documents do not
+# answer, however close their topic.
+_MONEY = (
+    r"\b(?:pa(?:y|ys|id)|cost\w*|charge[ds]?|contribut\w*|reimburs\w*|spen[dt]|earn\w*|budget\w*"
+    r"|allowances?|stipends?|fees?|salar(?:y|ies)|wages?|bonus\w*|prices?|premiums?|deductibles?"
+    r"|copay\w*|worth|money|dollars?|coverage)\b"
+)
+SUM_ASKED = re.compile(
+    rf"^(?=.*{_MONEY})(?=.*\bhow much\b)"
+    rf"|^what(?:'s|\s+(?:is|are|was|were|do|does|did|will|would))?\s+(?:[\w'-]+\s+){{0,4}}?{_MONEY}",
+    re.I,
+)
+SUM_STATED = re.compile(
+    rf"{KIND_VALUE['amount'].pattern}|\b(?:dollars?|euros?|pounds|cents?|yen|lira|rupees?|francs?|free|in full|full (?:cost|premium|amount)"
+    r"|no (?:cost|charge|(?:set )?limit|cap|maximum)|at no|unlimited|nothing)\b",
+    re.I,
+)
 _SPLIT = re.compile(
     r"\s*(?:\?\s+|;\s*|\.\s+(?=[A-Z])|,?\s+(?:and|also|plus)\s+(?=(?:(?:above|over|under|below|for|in|on|at|to|from|by|with|about|after|before)\s+)?(?:what|who|whom|how|when|where|which|why|is|are|can|do|does|should|may|will)\b))",
     re.I,
@@ -136,6 +165,19 @@ class Asked:
 # A leading condition ("If I expense a monitor that costs $1,000, who owns it?") says when,
 # not what: the kind comes from the clause after it.
 _CONDITION = re.compile(r"^(?:if|once|whenever|in case|when (?:i|we|you|my|our))\b[^,?]*,\s*", re.I)
+
+
+def unstated_sums(asked: Asked, passages: list[str]) -> list[str]:
+    """The parts asking for a sum of money (kind ``amount``) that none of ``passages``
+    states: "How much does the company put into my HSA?" over passages that name the
+    HSA but give no figure."""
+    if any(SUM_STATED.search(p) for p in passages):
+        return []
+    return [
+        part
+        for part, kind in zip(asked.parts, asked.kinds, strict=True)
+        if kind == "amount" and SUM_ASKED.search(_CONDITION.sub("", part) or part)
+    ]
 
 
 def _kind(part: str) -> str:

@@ -9,7 +9,14 @@ from answer.assemble import display
 from answer.drafts import Draft
 from answer.extractive import ExtractiveAnswerer
 from answer.overlap import Overlap
-from answer.question import KIND_VALUE, PREFER, analyse, named_documents, scope_names
+from answer.question import (
+    KIND_VALUE,
+    PREFER,
+    analyse,
+    named_documents,
+    scope_names,
+    unstated_sums,
+)
 from answer.spelling import expanded, spelled
 from answer.units import units
 from core.embed import FakeEmbedder
@@ -777,3 +784,39 @@ def test_up_to_four_close_units_are_quoted_by_default() -> None:
     quoted = _answer("How do office parking permits work?", [("parking.md", "Parking", text)])
     assert len(quoted) == 4 == AnswerSettings().max_sentences
     assert "Office parking permits are renewed every January." in quoted
+
+
+def test_a_sum_no_passage_states_is_not_answered() -> None:
+    """A part asking for a sum of money that no retrieved passage states is one the
+    documents do not answer: a question of nothing else is refused, and in a two-part
+    question that part is named as not covered while the other is answered."""
+    hsa = "Benefits\n\nYou can open an HSA through Rippling. Contributions are made by payroll."
+    hits = _hits([("benefits.md", "Benefits", hsa)])
+    draft = _run("How much does the company contribute to my HSA each year?", hits)
+    assert draft.refused and draft.reason == "no passage states the amount asked for"
+    draft = _run("How do I open an HSA, and how much does the company contribute to it?", hits)
+    assert not draft.refused
+    assert draft.uncovered == ["how much does the company contribute to it"]
+    assert "open an HSA through Rippling" in draft.sentences[0].text
+    # A passage stating a figure, or that something is paid in full, answers it.
+    paid = hits + _hits([("hsa.md", "HSA", "The company contributes $500 to your HSA.")])
+    assert not _run("How much does the company contribute to my HSA each year?", paid).refused
+    full = _hits([("hsa.md", "HSA", "The company pays your HSA fees in full, every year.")])
+    assert not _run("How much are the HSA fees each year?", full).refused
+
+
+def test_which_parts_ask_for_a_sum() -> None:
+    none = ["The plan is described on the benefits page."]
+    assert unstated_sums(analyse("What's the per-recipient swag budget?"), none) == [
+        "What's the per-recipient swag budget"
+    ]
+    # Time, leave and experience are durations, however many words come between.
+    asked = analyse("How much state paid medical leave can I get?")
+    assert asked.kinds == ("duration",) and unstated_sums(asked, none) == []
+    # "How much" without a money word asks for no sum; nor does "how do I pay ...?",
+    # which asks for a way, though it names the premium.
+    assert unstated_sums(analyse("How much did the population grow?"), none) == []
+    assert unstated_sums(analyse("How do I pay my share of the premium?"), none) == []
+    # A passage states a sum with a figure or in words.
+    for stated in ("It costs $40.", "Fees are 2% of the total.", "Parking is free."):
+        assert unstated_sums(analyse("How much does parking cost?"), [stated]) == []
