@@ -39,7 +39,7 @@ KIND_VALUE = {
     ),
     "frequency": re.compile(
         rf"\b(?:annual(?:ly)?|yearly|monthly|weekly|daily|quarterly|bi-?weekly|biannual(?:ly)?)\b"
-        rf"|\b(?:once|twice|every (?:other )?{_PERIOD}|{_NUM} times)\b|\b(?:per|a|each) {_PERIOD}\b",
+        rf"|\b(?:once|twice|every (?:other |{_NUM}[\s-]+)?{_PERIOD}s?|{_NUM} times)\b|\b(?:per|a|each) {_PERIOD}\b",
         re.I,
     ),
     "date": re.compile(

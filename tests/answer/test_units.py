@@ -550,6 +550,9 @@ def test_the_kind_comes_from_what_is_asked_not_from_a_topic_word() -> None:
     frequency = "Performance reviews happen twice a year."
     assert KIND_VALUE["frequency"].search(frequency)
     assert not KIND_VALUE["duration"].search(frequency)
+    for every in ("Laptops are refreshed every 3 years.", "We meet every two weeks."):
+        assert KIND_VALUE["frequency"].search(every)
+    assert not KIND_VALUE["frequency"].search("Every team has a budget.")
 
 
 def test_how_long_asks_for_a_length_and_how_often_for_a_cadence() -> None:
