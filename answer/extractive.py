@@ -16,6 +16,7 @@ all?) comes from the fitted answerability model in ``answerability.py``.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from itertools import islice
@@ -35,7 +36,7 @@ from answer.question import (
     scope_names,
     unstated_sums,
 )
-from answer.units import SHORT_SENTENCE, Unit, shown, units
+from answer.units import SHORT_SENTENCE, Unit, left_out, shown, units
 from answer.vectors import SentenceVectors
 from core.embed import Embedder
 from core.schema import Hit
@@ -190,6 +191,7 @@ class ExtractiveAnswerer:
         best = top[0]
         chosen = [best]
         uncovered: list[str] = []
+        asked_terms = self.overlap.question_terms(" ".join(asked.parts))
 
         def room(cand: Candidate) -> bool:
             """Within the budget, and no overlap with (or repeat of) a chosen unit."""
@@ -276,6 +278,12 @@ class ExtractiveAnswerer:
                 chosen.append(valued)
                 if part in uncovered:
                     uncovered.remove(part)
+        said = self._said(chosen, hits)
+        for c in list(chosen):  # "…and 3 more" hiding "Rock climbing", which was asked about
+            item = _asked_item(c, hits, asked_terms - said, self.overlap)
+            if item is not None and fits(item):
+                chosen.append(item)
+                said |= self.overlap.terms(item.text)
         chunks = {c.hit for c in chosen}
         for cand in top[1:]:
             if len(chosen) >= self.cfg.max_sentences or cand.score < RUNNER_UP * best.score:
@@ -310,10 +318,7 @@ class ExtractiveAnswerer:
         holds, among units scoring at least ``COMPLEMENT`` of the best: "what *handles
         credentials* and what *controls access*?" answered by a sentence about one gets
         the sentence about the other. A list only where the question asks for one."""
-        said = set().union(
-            *(self.overlap.terms(f"{hits[c.hit].chunk.section}\n{c.text}") for c in chosen)
-        )
-        missing = self.overlap.question_terms(" ".join(asked.parts)) - said
+        missing = self.overlap.question_terms(" ".join(asked.parts)) - self._said(chosen, hits)
         if not missing:
             return None
         floor = COMPLEMENT * chosen[0].score
@@ -326,6 +331,12 @@ class ExtractiveAnswerer:
             pool, key=lambda x: (x[0], x[1].score, -x[1].hit, -x[1].start), default=(0, None)
         )
         return cand if new else None
+
+    def _said(self, chosen: list[Candidate], hits: list[Hit]) -> set[int]:
+        """The terms the chosen units (read under their headings) hold."""
+        return set().union(
+            *(self.overlap.terms(f"{hits[c.hit].chunk.section}\n{c.text}") for c in chosen)
+        )
 
     def _evidence(
         self,
@@ -479,6 +490,26 @@ def _valued(
         if c.kind != "list" and c.score >= floor and value.search(c.text) and room(c)
     ]
     return max(pool, key=lambda c: (c.score, -c.hit, -c.start), default=None)
+
+
+def _asked_item(
+    cand: Candidate, hits: list[Hit], missing: set[int] | frozenset[int], overlap: Overlap
+) -> Candidate | None:
+    """Of the items a quoted list leaves out, the one holding the most question terms
+    that no chosen unit and no other left-out item holds (however short: "Rock
+    climbing"); None when none holds any."""
+    if cand.kind != "list" or not cand.more or not missing:
+        return None
+    text = hits[cand.hit].chunk.text
+    unit = Unit(cand.start, cand.start + len(cand.text), "list", cand.more)
+    items = [(u, missing & overlap.terms(text[u.start : u.end])) for u in left_out(text, unit)]
+    # A term several of the items hold ("Paid Family Leave for ...") singles none out.
+    counts = Counter(t for _, terms in items for t in terms)
+    held = [(sum(counts[t] == 1 for t in terms), u) for u, terms in items]
+    new, found = max(held, key=lambda x: (x[0], -x[1].start), default=(0, None))
+    if not new or found is None:
+        return None
+    return Candidate(cand.hit, found.start, text[found.start : found.end], 0.0, "item")
 
 
 def _context(hit: Hit, unit: Unit) -> str:

@@ -199,6 +199,20 @@ def _field(text: str, paragraphs: list[tuple[int, int]], i: int) -> Unit | None:
     return Unit(a, d, "field")
 
 
+def left_out(text: str, unit: Unit) -> list[Unit]:
+    """The items a quoted list leaves out ("…and 3 more"): the units of the ``more``
+    list paragraphs after it, in reading order."""
+    if unit.kind != "list" or not unit.more:
+        return []
+    tail = [(a, b) for a, b in _paragraphs(text) if a >= unit.end][: unit.more]
+    spans = [(a, b) for a, b in tail if text.startswith(BULLETS, a)]
+    return [
+        u
+        for u in units(text)
+        if u.kind == "item" and any(a <= u.start and u.end <= b for a, b in spans)
+    ]
+
+
 def units(text: str) -> list[Unit]:
     """Every unit of a passage, in reading order (a list unit after its items). Parsed
     once per passage text: the answerer reads a chunk's units for its candidates and

@@ -18,7 +18,7 @@ from answer.question import (
     unstated_sums,
 )
 from answer.spelling import expanded, spelled
-from answer.units import units
+from answer.units import left_out, units
 from core.embed import FakeEmbedder
 from core.schema import Hit
 from core.settings import AnswerSettings
@@ -53,6 +53,38 @@ def test_a_long_list_is_cut_and_counts_what_it_left_out() -> None:
     (lst,) = [u for u in units(text) if u.kind == "list"]
     assert lst.more == 4 and text[lst.start : lst.end].endswith("Service number 5 is covered")
     assert display(text[lst.start : lst.end], lst.more).endswith("…and 4 more")
+    tail = [text[u.start : u.end] for u in left_out(text + "\n\nAfter the list.", lst)]
+    assert tail == [f"Service number {i} is covered" for i in range(6, 10)]
+
+
+ACTIVITIES = "PerksPlus covers fitness activities, including:\n\n" + "\n\n".join(
+    f"• {item}"
+    for item in [
+        "Gym memberships",
+        "Personal training sessions",
+        "Yoga and Pilates classes",
+        "Fitness equipment purchases",
+        "Sports team fees",
+        "Health retreats and spas",
+        "Rock climbing",
+        "Weight management programs",
+        "Massage programs",
+    ]
+)
+
+
+def test_an_item_a_cut_list_leaves_out_is_quoted_when_the_question_names_it() -> None:
+    """ "…and 3 more" must not hide the very item asked about: the left-out item holding
+    question terms no chosen unit holds is quoted after the list, however short."""
+    hits = _hits([("perks.pdf", "PerksPlus", ACTIVITIES)])
+    quoted = [
+        s.text for s in _run("Is rock climbing covered by PerksPlus fitness?", hits).sentences
+    ]
+    assert quoted[0].startswith("PerksPlus covers") and "Rock" not in quoted[0]
+    assert "Rock climbing" in quoted
+    # A question term several left-out items hold ("programs") singles none of them out.
+    quoted = [s.text for s in _run("Which fitness programs does PerksPlus cover?", hits).sentences]
+    assert not any(q.endswith("programs") for q in quoted)
 
 
 SAFETY = "Our program includes:\n\n" + "\n\n".join(
