@@ -30,10 +30,12 @@ from answer.overlap import Overlap
 from answer.question import (
     KIND_VALUE,
     PREFER,
+    SUM_STATED,
     Asked,
     analyse,
     named_documents,
     scope_names,
+    sum_parts,
     unstated_sums,
 )
 from answer.units import SHORT_SENTENCE, Unit, left_out, shown, units
@@ -54,6 +56,9 @@ PART_COVERAGE = 0.5  # a part counts as covered by a unit holding half its terms
 UNCOVERED = 0.25  # ... and as not covered at all below this
 VALUE_EASE = 0.25  # a unit holding the value a part asks for needs this much less coverage
 QUESTION_PENALTY = 0.2
+# A sum stated in a unit holding under this share of a part's terms is about something else
+# (chosen on the tune halves: between their unanswerables, 0.33 at most, and answerables).
+SUM_COVER = 0.38
 NEXT_WORDS = 60  # the best unit and the sentence after (or before) it: at most this long
 COMPLEMENT = 0.5  # a unit adding question terms the answer lacks: its least share of the best
 RUNNER_UP = 0.8  # a runner-up within this share of the best score is quoted too
@@ -126,7 +131,7 @@ class ExtractiveAnswerer:
         candidates = self._candidates(question, hits, q_terms, asked, scoped)
         if not candidates or not q_terms:
             return Draft(refused=True, reason="no passage shares the question's terms")
-        unstated = unstated_sums(asked, [h.chunk.text for h in hits])
+        unstated = self._unstated(asked, hits, candidates)
         if len(unstated) == len(asked.parts):
             return Draft(refused=True, reason="no passage states the amount asked for")
         top = sorted(candidates, key=lambda c: (-c.score, c.hit, c.start))[:RERANK]
@@ -332,6 +337,29 @@ class ExtractiveAnswerer:
         )
         return cand if new else None
 
+    def _unstated(self, asked: Asked, hits: list[Hit], candidates: list[Candidate]) -> list[str]:
+        """The parts asking for a sum of money that no passage states, or that only units
+        holding under ``SUM_COVER`` of the part's terms (under their headings) state: a
+        figure about something else is no answer ("$250 for mental health apps" to "the
+        deductible on the PPO 250 plan")."""
+        parts = unstated_sums(asked, [h.chunk.text for h in hits])
+        if parts:
+            return parts
+        stating = [c for c in candidates if SUM_STATED.search(c.text)]
+        out = []
+        for part in sum_parts(asked):
+            p_terms = self.overlap.question_terms(f"{asked.context} {part}")
+            cover = max(
+                (
+                    self.overlap.coverage(p_terms, f"{_read_under(c, hits)}\n{c.text}")
+                    for c in stating
+                ),
+                default=0.0,
+            )
+            if cover < SUM_COVER:
+                out.append(part)
+        return out
+
     def _said(self, chosen: list[Candidate], hits: list[Hit]) -> set[int]:
         """The terms the chosen units (read under their headings) hold."""
         return set().union(
@@ -525,6 +553,11 @@ def _context(hit: Hit, unit: Unit) -> str:
             "\n" + text[max(text.rfind("\n", 0, unit.start) + 1, unit.start - 300) : unit.start]
         )
     return context
+
+
+def _read_under(cand: Candidate, hits: list[Hit]) -> str:
+    """``_context`` of a candidate."""
+    return _context(hits[cand.hit], Unit(cand.start, cand.start + len(cand.text), cand.kind))
 
 
 def _repeats(cand: Candidate, chosen: Candidate) -> bool:

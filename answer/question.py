@@ -25,6 +25,7 @@ __all__ = [
     "analyse",
     "named_documents",
     "scope_names",
+    "sum_parts",
     "unstated_sums",
 ]
 
@@ -167,17 +168,22 @@ class Asked:
 _CONDITION = re.compile(r"^(?:if|once|whenever|in case|when (?:i|we|you|my|our))\b[^,?]*,\s*", re.I)
 
 
-def unstated_sums(asked: Asked, passages: list[str]) -> list[str]:
-    """The parts asking for a sum of money (kind ``amount``) that none of ``passages``
-    states: "How much does the company put into my HSA?" over passages that name the
-    HSA but give no figure."""
-    if any(SUM_STATED.search(p) for p in passages):
-        return []
+def sum_parts(asked: Asked) -> list[str]:
+    """The parts asking for a sum of money (kind ``amount`` and ``SUM_ASKED``)."""
     return [
         part
         for part, kind in zip(asked.parts, asked.kinds, strict=True)
         if kind == "amount" and SUM_ASKED.search(_CONDITION.sub("", part) or part)
     ]
+
+
+def unstated_sums(asked: Asked, passages: list[str]) -> list[str]:
+    """The parts asking for a sum of money that none of ``passages`` states: "How much
+    does the company put into my HSA?" over passages that name the HSA but give no
+    figure."""
+    if any(SUM_STATED.search(p) for p in passages):
+        return []
+    return sum_parts(asked)
 
 
 def _kind(part: str) -> str:
