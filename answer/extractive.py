@@ -196,7 +196,6 @@ class ExtractiveAnswerer:
         best = top[0]
         chosen = [best]
         uncovered: list[str] = []
-        asked_terms = self.overlap.question_terms(" ".join(asked.parts))
 
         def room(cand: Candidate) -> bool:
             """Within the budget, and no overlap with (or repeat of) a chosen unit."""
@@ -283,12 +282,15 @@ class ExtractiveAnswerer:
                 chosen.append(valued)
                 if part in uncovered:
                     uncovered.remove(part)
-        said = self._said(chosen, hits)
-        for c in list(chosen):  # "…and 3 more" hiding "Rock climbing", which was asked about
-            item = _asked_item(c, hits, asked_terms - said, self.overlap)
-            if item is not None and fits(item):
-                chosen.append(item)
-                said |= self.overlap.terms(item.text)
+        cut = [c for c in chosen if c.kind == "list" and c.more]
+        if cut:  # "…and 3 more" hiding "Rock climbing", which was asked about
+            said = self._said(chosen, hits)
+            asked_terms = self.overlap.question_terms(" ".join(asked.parts))
+            for c in cut:
+                item = _asked_item(c, hits, asked_terms - said, self.overlap)
+                if item is not None and fits(item):
+                    chosen.append(item)
+                    said |= self.overlap.terms(item.text)
         chunks = {c.hit for c in chosen}
         for cand in top[1:]:
             if len(chosen) >= self.cfg.max_sentences or cand.score < RUNNER_UP * best.score:
@@ -342,12 +344,15 @@ class ExtractiveAnswerer:
         holding under ``SUM_COVER`` of the part's terms (under their headings) state: a
         figure about something else is no answer ("$250 for mental health apps" to "the
         deductible on the PPO 250 plan")."""
+        asking = sum_parts(asked)
+        if not asking:
+            return []
         parts = unstated_sums(asked, [h.chunk.text for h in hits])
         if parts:
             return parts
         stating = [c for c in candidates if SUM_STATED.search(c.text)]
         out = []
-        for part in sum_parts(asked):
+        for part in asking:
             p_terms = self.overlap.question_terms(f"{asked.context} {part}")
             cover = max(
                 (
