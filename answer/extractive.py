@@ -95,6 +95,11 @@ class Candidate:
         """Length in words, as shown (a headed list shows its heads)."""
         return len(shown(self.text).split())
 
+    @property
+    def unit(self) -> Unit:
+        """The span of its chunk this candidate quotes."""
+        return Unit(self.start, self.start + len(self.text), self.kind, self.more)
+
 
 class ExtractiveAnswerer:
     """Selects the best-supported units of the retrieved chunks."""
@@ -356,7 +361,7 @@ class ExtractiveAnswerer:
             p_terms = self.overlap.question_terms(f"{asked.context} {part}")
             cover = max(
                 (
-                    self.overlap.coverage(p_terms, f"{_read_under(c, hits)}\n{c.text}")
+                    self.overlap.coverage(p_terms, f"{_context(hits[c.hit], c.unit)}\n{c.text}")
                     for c in stating
                 ),
                 default=0.0,
@@ -534,8 +539,7 @@ def _asked_item(
     if cand.kind != "list" or not cand.more or not missing:
         return None
     text = hits[cand.hit].chunk.text
-    unit = Unit(cand.start, cand.start + len(cand.text), "list", cand.more)
-    items = [(u, missing & overlap.terms(text[u.start : u.end])) for u in left_out(text, unit)]
+    items = [(u, missing & overlap.terms(text[u.start : u.end])) for u in left_out(text, cand.unit)]
     # A term several of the items hold ("Paid Family Leave for ...") singles none out.
     counts = Counter(t for _, terms in items for t in terms)
     held = [(sum(counts[t] == 1 for t in terms), u) for u, terms in items]
@@ -558,11 +562,6 @@ def _context(hit: Hit, unit: Unit) -> str:
             "\n" + text[max(text.rfind("\n", 0, unit.start) + 1, unit.start - 300) : unit.start]
         )
     return context
-
-
-def _read_under(cand: Candidate, hits: list[Hit]) -> str:
-    """``_context`` of a candidate."""
-    return _context(hits[cand.hit], Unit(cand.start, cand.start + len(cand.text), cand.kind))
 
 
 def _repeats(cand: Candidate, chosen: Candidate) -> bool:
