@@ -33,12 +33,13 @@ from answer.question import (
     SUM_STATED,
     Asked,
     analyse,
+    document_label,
     named_documents,
     scope_names,
     sum_parts,
     unstated_sums,
 )
-from answer.units import SHORT_SENTENCE, Unit, left_out, shown, units
+from answer.units import SHORT_SENTENCE, Unit, left_out, record, shown, units
 from answer.vectors import SentenceVectors
 from core.embed import Embedder
 from core.schema import Hit
@@ -124,7 +125,7 @@ class ExtractiveAnswerer:
         """What changes answers: part of the cache key (the units version moves with the
         selection rules, so cached answers of older rules expire)."""
         return (
-            f"extractive:units-v19:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
+            f"extractive:units-v20:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
             f":answerability={self.model.digest()}"
         )
 
@@ -458,7 +459,11 @@ class ExtractiveAnswerer:
                     or (k in PREFER and PREFER[k].search(quote))
                 )
                 bonus += SCOPE_BONUS if rank in scoped else 0.0
-                bonus += NAME_BONUS if names and all(n in quote for n in names) else 0.0
+                # ... read with its document's name: "Standard" is held by every unit of
+                # Northwind_Standard_Benefits_Details.pdf
+                label = document_label(hit)
+                held = names and all(n in quote or n in label for n in names)
+                bonus += NAME_BONUS if held else 0.0
                 words = len(shown(quote).split())
                 score = 0.5 * overlap - 0.03 * rank + bonus - 0.002 * max(0, words - 40)
                 if quote.rstrip().endswith("?") and not asks_questions:
@@ -554,6 +559,9 @@ def _context(hit: Hit, unit: Unit) -> str:
     table cell also under its row's first cell; a list also under the sentence before
     its lead-in ("If you witness misconduct, report it. You can do this by: ...")."""
     text, context = hit.chunk.text, hit.chunk.section
+    header = record(text, unit.start)
+    if header:
+        context += "\n" + header
     if unit.kind == "cell":
         row_start = text.rfind("\n", 0, unit.start) + 1
         context += "\n" + text[row_start : text.find("; ", row_start)]

@@ -18,6 +18,11 @@ document's structure as ingest wrote it into the text.
   at a cell boundary (``more`` counts the cells left out).
 - ``cell``: one labelled cell of a row of three or more cells ("Lead QA Tester (L4):
   ..."), read under the row's first cell, for tables whose rows are too long to quote.
+
+A *record* is a run of two or more "Field: value" lines ("JOB TITLE: Vice President of
+Sales", "DEPARTMENT: Sales", "REPORTING TO: Chief Executive Officer"), with the short
+line before it that names it. ``record`` gives the header a unit is read under: every
+unit after a record's first line, up to the next record, belongs to that record.
 Every unit is a verbatim span of the passage, so quotes and highlights stay exact.
 """
 
@@ -30,7 +35,7 @@ from itertools import pairwise
 
 from core.text import BULLET, BULLETS, SUB_BULLET, split_sentences
 
-__all__ = ["Unit", "heads", "shown", "units"]
+__all__ = ["Unit", "heads", "record", "shown", "units"]
 
 PARAGRAPH = re.compile(r"\n\s*\n")
 ROW = re.compile(r"^[^:;\n]{1,80}: [^\n]*?; [^:;\n]{1,80}: ")
@@ -197,6 +202,59 @@ def _field(text: str, paragraphs: list[tuple[int, int]], i: int) -> Unit | None:
     ):
         return None
     return Unit(a, d, "field")
+
+
+FIELD_LINE = re.compile(r"^[^\W\d_][^:\n]{0,60}:[ \t]+\S[^\n]*$")
+RECORD_NAME_WORDS = 12  # the line before a record names it when at most this long
+
+
+def _field_line(line: str) -> bool:
+    """A "Field: value" line of a form: a short label, a colon, a short value."""
+    label, _, value = line.partition(":")
+    return (
+        bool(FIELD_LINE.match(line))
+        and len(label.split()) <= FIELD_LABEL_WORDS
+        and len(value.split()) <= FIELD_VALUE_WORDS
+    )
+
+
+def record(text: str, position: int) -> str:
+    """The header of the record ``position`` belongs to: the line naming the record
+    ("Vice President of Sales") and the record's first "Field: value" line ("JOB TITLE:
+    Vice President of Sales, Contoso Electronics"); "" when no record starts before it in
+    ``text``. Roles, offices and plans laid out as forms repeat the same labels record
+    after record, so a line such as "REPORTING TO: Chief Executive Officer" says whose it
+    is only under its record's header."""
+    found = ""
+    for start, header in _records(text):
+        if start > position:
+            break
+        found = header
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _records(text: str) -> tuple[tuple[int, str], ...]:
+    """(where the record starts, its header) for each record in ``text``: a record starts
+    at the line naming it, or at its first field line when no line names it."""
+    paragraphs = _paragraphs(text)
+    fields = [_field_line(text[a:b].strip()) for a, b in paragraphs]
+    out = []
+    for i, (a, b) in enumerate(paragraphs):
+        if not fields[i] or (i > 0 and fields[i - 1]) or i + 1 >= len(fields) or not fields[i + 1]:
+            continue
+        start, header = a, text[a:b].strip()
+        if i > 0:
+            name = text[paragraphs[i - 1][0] : paragraphs[i - 1][1]].strip()
+            if (
+                "\n" not in name
+                and len(name.split()) <= RECORD_NAME_WORDS
+                and not name.endswith((":", "."))
+                and not text.startswith(BULLETS, paragraphs[i - 1][0])
+            ):
+                start, header = paragraphs[i - 1][0], f"{name}\n{header}"
+        out.append((start, header))
+    return tuple(out)
 
 
 def left_out(text: str, unit: Unit) -> list[Unit]:

@@ -92,18 +92,39 @@ def rejoin_lines(text: str) -> str:
     new paragraph starts (blank line), which lets headings stand alone. A line that opens
     with a list mark (•, -, 1.) always starts a new paragraph: each item stays one. A line
     broken after a hyphen joins the next without a space ("1-800-555-1212",
-    "non-emergency"), a dash after a space keeps it ("Benefits - Dental")."""
-    lines = [ln.strip() for ln in text.splitlines()]
+    "non-emergency"), a dash after a space keeps it ("Benefits - Dental"). Whether a
+    line was wrapped is judged on that line as printed, not on the paragraph it joined,
+    and a short title right above a labelled line ("Senior Manager of Operations" above
+    "Job Title: ...") starts a paragraph of its own."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     width = max((len(ln) for ln in lines), default=0)
     out: list[str] = []
-    for line in lines:
-        if not line:
-            continue
-        prev = out[-1] if out else ""
-        wrapped = len(prev) >= 0.7 * width and not prev.endswith((".", ":", "!", "?"))
-        if out and not LIST_MARK.match(line) and (wrapped or line[0].islower()):
+    last = ""  # the previous line as printed: whether it was wrapped is judged on it alone
+    for i, line in enumerate(lines):
+        wrapped = len(last) >= 0.7 * width and not last.endswith((".", ":", "!", "?"))
+        titled = i + 1 < len(lines) and _names_record(line, lines[i + 1])
+        if out and not LIST_MARK.match(line) and not titled and (wrapped or line[0].islower()):
+            prev = out[-1]
             joint = "" if prev[-1:] == "-" and prev[-2:-1].isalnum() else " "
             out[-1] = f"{prev}{joint}{line}"
         else:
             out.append(line)
+        last = line
     return "\n\n".join(out)
+
+
+LABEL_LINE = re.compile(r"^[A-Z][\w &/()-]{0,40}:")  # "Job Title: ...", "RESPONSIBILITIES:"
+TITLE_WORDS = 8
+
+
+def _names_record(line: str, after: str) -> bool:
+    """A short capitalised line with no closing punctuation right before a labelled line
+    ("Senior Manager of Sales" above "Job Title: ..."): the title of what follows, not
+    the end of a wrapped line."""
+    return (
+        line[0].isupper()
+        and len(line.split()) <= TITLE_WORDS
+        and not line.endswith((".", ":", "!", "?", ","))
+        and ":" not in line
+        and bool(LABEL_LINE.match(after))
+    )

@@ -51,10 +51,35 @@ def read_pdf(src: SourceFile, data: bytes, cfg: IngestSettings) -> Parsed:
                 _scanned_page(parsed, number, pictures, cfg)
     finally:
         pictures.close()
-    for block in parsed.blocks:  # PDFs carry no heading depth: a leading heading is the title
-        if block.kind == "heading":
-            block.heading_level = 0 if block is _first_heading(parsed.blocks) else 1
+    _heading_levels(parsed.blocks)
     return parsed
+
+
+FIELD_HEADING = re.compile(r"^[^\W\d_][^:]{0,40}:\s+\S")  # "Location: Anywhere"
+
+
+def _heading_levels(blocks: list[Block]) -> None:
+    """PDFs carry no heading depth: a leading heading is the title (0), others are 1. A
+    label heading ("Qualifications:", "Exceptions:") and a run of "Field: value"
+    headings ("Job Title: ...", "Location: ...") are 2: they belong to the heading before
+    them ("Chief Technology Officer > Qualifications:", "COVERED SERVICES: Ambulance >
+    Exceptions:"), which they would otherwise replace."""
+    first = _first_heading(blocks)
+    titled = False  # a level-1 heading came before
+    for i, block in enumerate(blocks):
+        if block.kind != "heading":
+            continue
+        if block is first:
+            block.heading_level = 0
+            continue
+        text = block.text.strip()
+        near = [blocks[j] for j in (i - 1, i + 1) if 0 <= j < len(blocks)]
+        field = bool(FIELD_HEADING.match(text)) and any(
+            b.kind == "heading" and FIELD_HEADING.match(b.text.strip()) for b in near
+        )
+        sub = titled and (text.endswith(":") or field)
+        block.heading_level = 2 if sub else 1
+        titled = titled or not sub
 
 
 def _first_heading(blocks: list[Block]) -> Block | None:

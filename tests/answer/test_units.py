@@ -18,7 +18,7 @@ from answer.question import (
     unstated_sums,
 )
 from answer.spelling import expanded, spelled
-from answer.units import left_out, units
+from answer.units import left_out, record, units
 from core.embed import FakeEmbedder
 from core.schema import Hit
 from core.settings import AnswerSettings
@@ -872,3 +872,46 @@ def test_which_parts_ask_for_a_sum() -> None:
     # A passage states a sum with a figure or in words.
     for stated in ("It costs $40.", "Fees are 2% of the total.", "Parking is free."):
         assert unstated_sums(analyse("How much does parking cost?"), [stated]) == []
+
+
+ROLES = (
+    "Role library\n\nDirector of Sales\n\nJob Title: Director of Sales\n\nLocation: Berlin"
+    "\n\nReports To: Vice President\n\nThe director leads the regional teams.\n\n"
+    "Director of Marketing\n\nJob Title: Director of Marketing\n\nLocation: Lyon\n\n"
+    "Reports To: Chief Executive Officer\n\nThe director leads brand work."
+)
+
+
+def test_a_field_line_is_read_under_its_record() -> None:
+    """Records laid out as forms repeat their labels ("Location:"): a line says whose it
+    is only under the record's name and first field line."""
+    lyon = ROLES.index("Location: Lyon")
+    assert record(ROLES, lyon) == "Director of Marketing\nJob Title: Director of Marketing"
+    assert record(ROLES, ROLES.index("brand work")) == record(ROLES, lyon)
+    assert record(ROLES, ROLES.index("Location: Berlin")).startswith("Director of Sales\n")
+    assert record(ROLES, 0) == ""  # the page title comes before any record
+    assert record("Note: read this first.\n\nThe rest is prose.", 30) == ""  # one line: no record
+    quoted = _answer("Where is the Director of Marketing located?", [("roles.pdf", "Roles", ROLES)])
+    assert "Location: Lyon" in quoted and "Location: Berlin" not in quoted
+    quoted = _answer(
+        "Who does the Director of Marketing report to?", [("roles.pdf", "Roles", ROLES)]
+    )
+    assert "Reports To: Chief Executive Officer" in quoted
+
+
+def test_a_name_the_question_uses_is_held_by_its_documents_units() -> None:
+    """ "Standard" names Northwind_Standard.pdf: its units hold the name even where their
+    sentence does not repeat it, so they outrank a look-alike plan's sentence that does."""
+    hits = [
+        Hit(chunk=make_chunk(text, source, title="Benefits", section="Coverage"), score=score)
+        for source, text, score in [
+            ("Northwind_Plus.pdf", "Northwind Plus requires a referral for out-of-area care.", 0.9),
+            (
+                "Northwind_Standard.pdf",
+                "Out-of-area care requires that you live 100 miles away.",
+                0.8,
+            ),
+        ]
+    ]
+    draft = _run("What does Northwind Standard require for out-of-area care?", hits)
+    assert draft.sentences[0].text.startswith("Out-of-area care requires")

@@ -260,3 +260,33 @@ def test_legacy_office_files_are_converted_by_libreoffice(tmp_path: Path) -> Non
     locked = bad_files.encrypted_pdf(tmp_path / "locked.doc")  # not a Word file at all
     with pytest.raises(IngestError, match=r"LibreOffice could not convert the \.doc file"):
         _parse(locked)
+
+
+def test_pdf_label_headings_belong_to_the_heading_before_them(tmp_path: Path) -> None:
+    """PDFs carry no heading depth. "Qualifications:" and a run of "Field: value" lines
+    are sub-headings of the role above them, so a chunk of qualifications keeps the
+    role's name in its heading trail instead of losing it."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    for role, city in [("Director of Sales", "Berlin"), ("Director of Marketing", "Lyon")]:
+        pdf.multi_cell(
+            0,
+            8,
+            f"{role}\nJob Title: {role}\nLocation: {city}\nQualifications:\n"
+            "- At least five years of experience leading a regional team.\n"
+            "- Fluent written and spoken English.",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+    pdf.output(str(tmp_path / "roles.pdf"))
+    levels = {
+        b.text: b.heading_level
+        for b in _parse(tmp_path / "roles.pdf").blocks
+        if b.kind == "heading"
+    }
+    assert levels["Director of Marketing"] == 1
+    assert levels["Qualifications:"] == 2
+    assert levels["Location: Lyon"] == 2 and levels["Job Title: Director of Marketing"] == 2

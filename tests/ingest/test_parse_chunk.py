@@ -70,6 +70,28 @@ def test_rejoin_lines_undoes_pdf_wrapping() -> None:
     ]
 
 
+def test_a_title_after_a_wrapped_line_starts_a_new_paragraph() -> None:
+    """A line is judged wrapped on its own length, not on the paragraph it joined: the
+    record after a long list item is not swallowed by it, and a short title right above a
+    labelled line stands alone."""
+    raw = (
+        "Qualifications:\n"
+        "• Proficiency in MS Office, Google Analytics, and the Adobe Creative Suite and more\n"
+        "Senior Manager of Operations\n"
+        "Job Title: Senior Manager of Operations\n"
+        "Reports To: Chief Executive Officer\n"
+        "Position Summary:"
+    )
+    assert rejoin_lines(raw).split("\n\n") == [
+        "Qualifications:",
+        "• Proficiency in MS Office, Google Analytics, and the Adobe Creative Suite and more",
+        "Senior Manager of Operations",
+        "Job Title: Senior Manager of Operations",
+        "Reports To: Chief Executive Officer",
+        "Position Summary:",
+    ]
+
+
 def test_a_line_broken_after_a_hyphen_joins_without_a_space() -> None:
     raw = (
         "If you choose to report anonymously, you may call the Compliance Hotline at 1-\n"
