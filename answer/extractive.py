@@ -435,6 +435,7 @@ class ExtractiveAnswerer:
         for rank, hit in enumerate(hits):
             text = hit.chunk.text
             headings = {hit.chunk.title, *hit.chunk.section.split(" > ")}
+            label = document_label(hit)
             for unit in units(text):
                 quote = text[unit.start : unit.end]
                 valued = any(k in PREFER and PREFER[k].search(quote) for k in kinds)
@@ -461,7 +462,6 @@ class ExtractiveAnswerer:
                 bonus += SCOPE_BONUS if rank in scoped else 0.0
                 # ... read with its document's name: "Standard" is held by every unit of
                 # Northwind_Standard_Benefits_Details.pdf
-                label = document_label(hit)
                 held = names and all(n in quote or n in label for n in names)
                 bonus += NAME_BONUS if held else 0.0
                 words = len(shown(quote).split())
