@@ -23,6 +23,7 @@ A *record* is a run of two or more "Field: value" lines ("JOB TITLE: Vice Presid
 Sales", "DEPARTMENT: Sales", "REPORTING TO: Chief Executive Officer"), with the short
 line before it that names it. ``record`` gives the header a unit is read under: every
 unit after a record's first line, up to the next record, belongs to that record.
+
 Every unit is a verbatim span of the passage, so quotes and highlights stay exact.
 """
 
