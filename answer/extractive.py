@@ -52,7 +52,7 @@ WORD_BUDGET = 90
 KIND_BONUS = 0.1
 SCOPE_BONUS = 0.1
 LOOKALIKE = 0.5  # share of title words two look-alike documents have in common
-NAME_BONUS = 0.1  # a unit holding every name the question uses (the model checks this too)
+NAME_BONUS = 0.1  # a unit holding every name the question uses, in it or its document's name
 PART_COVERAGE = 0.5  # a part counts as covered by a unit holding half its terms
 UNCOVERED = 0.25  # ... and as not covered at all below this
 VALUE_EASE = 0.25  # a unit holding the value a part asks for needs this much less coverage
@@ -460,8 +460,8 @@ class ExtractiveAnswerer:
                     or (k in PREFER and PREFER[k].search(quote))
                 )
                 bonus += SCOPE_BONUS if rank in scoped else 0.0
-                # ... read with its document's name: "Standard" is held by every unit of
-                # Northwind_Standard_Benefits_Details.pdf
+                # A name is held in the quote or in the document's title or path:
+                # "Standard" by every unit of Northwind_Standard_Benefits_Details.pdf.
                 held = names and all(n in quote or n in label for n in names)
                 bonus += NAME_BONUS if held else 0.0
                 words = len(shown(quote).split())
