@@ -40,7 +40,8 @@ KIND_VALUE = {
     ),
     "frequency": re.compile(
         rf"\b(?:annual(?:ly)?|yearly|monthly|weekly|daily|quarterly|bi-?weekly|biannual(?:ly)?)\b"
-        rf"|\b(?:once|twice|every (?:other |{_NUM}[\s-]+)?{_PERIOD}s?|{_NUM} times)\b|\b(?:per|a|each) {_PERIOD}\b",
+        rf"|\b(?:once|twice|every (?:other |{_NUM}[\s-]+)?{_PERIOD}s?|{_NUM} times)\b|\b(?:per|a|each) {_PERIOD}\b"
+        rf"|\w\s?/\s?{_PERIOD}\b",  # "1-2x / year", "$100/month"
         re.I,
     ),
     "date": re.compile(
@@ -93,7 +94,8 @@ _KINDS = (
     (
         "duration",
         re.compile(
-            r"\bhow (?:long|far ahead|far in advance|soon|many (?:days|weeks|months|years|hours))\b"
+            r"\bhow (?:long|early|late|far (?:ahead|out|back)|far in advance|soon"
+            r"|many (?:days|weeks|months|years|hours))\b"
             r"|\bhow much (?:[a-z-]+ ){0,3}?(?:time|leave|notice|vacation|holiday|pto|paid time|parental|experience)\b"
             r"|\bnotice\b|\bdeadline\b|\bwithin how\b",
             re.I,
@@ -186,9 +188,22 @@ def unstated_sums(asked: Asked, passages: list[str]) -> list[str]:
     return sum_parts(asked)
 
 
+# The question word a part opens with says what it asks for, over a topic word later in
+# it: "*When* does the strike *price* get fixed?" asks for a date, "*Who* is responsible
+# for *exceptions*?" for a person. Only a contact ("Who do I email?") is more specific.
+_OPENING = (
+    ("person", re.compile(r"^(?:who|whom)\b(?! (?:is|are) eligible| qualif| can)", re.I)),
+    ("date", re.compile(r"^when\b", re.I)),
+)
+_TOPICAL = frozenset({"amount", "exclusion", "list"})
+
+
 def _kind(part: str) -> str:
     main = _CONDITION.sub("", part) or part
-    return next((name for name, pattern in _KINDS if pattern.search(main)), "")
+    found = next((name for name, pattern in _KINDS if pattern.search(main)), "")
+    if found in _TOPICAL:
+        return next((name for name, pattern in _OPENING if pattern.search(main)), found)
+    return found
 
 
 # A part that only sets the scene ("I'm on the Standard plan", "My manager is away") is

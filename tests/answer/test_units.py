@@ -528,6 +528,25 @@ def test_a_leading_condition_does_not_decide_the_kind() -> None:
     assert analyse("Which address does my invoice go to?").kinds == ("contact",)
 
 
+def test_the_opening_question_word_outranks_a_topic_word() -> None:
+    # "price", "budget" and "exceptions" name the topic; the question word names the value.
+    assert analyse("When does the strike price on my grant get fixed?").kinds == ("date",)
+    assert analyse("Who approves my travel budget?").kinds == ("person",)
+    assert analyse("Who keeps exceptions under control?").kinds == ("person",)
+    assert analyse("Who do I email about my salary?").kinds == ("contact",)
+    assert analyse("What's the travel budget?").kinds == ("amount",)
+
+
+def test_how_early_asks_a_duration_and_a_slash_period_is_a_frequency() -> None:
+    asked = analyse("How often are large launches, and how early should PMM get involved?")
+    assert asked.kinds == ("frequency", "duration")
+    assert analyse("How far out does the review look?").kinds == ("duration",)
+    often = KIND_VALUE["frequency"]
+    assert often.search("Large launches happen fairly rarely (1-2x / year).")
+    assert often.search("Wellness: $100/month")
+    assert not often.search("It is 2x faster and/or 3 weeks shorter.")
+
+
 def test_a_trailing_when_clause_sets_the_case_and_experience_is_a_duration() -> None:
     hotel = "What's the most I can spend per night on a hotel when traveling for work?"
     assert analyse(hotel).kinds == ("amount",)
