@@ -64,6 +64,9 @@ NEXT_WORDS = 60  # the best unit and the sentence after (or before) it: at most 
 COMPLEMENT = 0.5  # a unit adding question terms the answer lacks: its least share of the best
 RUNNER_UP = 0.8  # a runner-up within this share of the best score is quoted too
 VALUED = 0.5  # a unit with the value a part asks for that no chosen unit holds: least share
+# A part asking how many days (weeks, ...) needs a duration stated, as "how much" with a
+# money word needs a sum ("how long" is not one: "until you leave" answers it too).
+COUNTED = re.compile(r"\bhow many (?:minutes|hours|days|weeks|months|years)\b", re.I)
 # A question asking which questions to ask is answered by the document's questions.
 ASKS_QUESTIONS = re.compile(
     r"\bquestions?\b|\bask (?:myself|yourself|ourselves|themselves)\b", re.I
@@ -139,7 +142,7 @@ class ExtractiveAnswerer:
             return Draft(refused=True, reason="no passage shares the question's terms")
         unstated = self._unstated(asked, hits, candidates)
         if len(unstated) == len(asked.parts):
-            return Draft(refused=True, reason="no passage states the amount asked for")
+            return Draft(refused=True, reason="no passage states the figure asked for")
         top = sorted(candidates, key=lambda c: (-c.score, c.hit, c.start))[:RERANK]
         vectors = self.vectors.embed([c.text for c in top])
         for cand, vec in zip(top, vectors, strict=True):
@@ -346,17 +349,31 @@ class ExtractiveAnswerer:
         return cand if new else None
 
     def _unstated(self, asked: Asked, hits: list[Hit], candidates: list[Candidate]) -> list[str]:
-        """The parts asking for a sum of money that no passage states, or that only units
-        holding under ``SUM_COVER`` of the part's terms (under their headings) state: a
-        figure about something else is no answer ("$250 for mental health apps" to "the
-        deductible on the PPO 250 plan")."""
+        """The parts asking for a sum of money, or for a number of days (weeks, ...), that
+        no passage states, or that only units holding under ``SUM_COVER`` of the part's
+        terms (under their headings) state: a figure about something else is no answer
+        ("$250 for mental health apps" to "the deductible on the PPO 250 plan"; "8 weeks
+        of unpaid leave" to "how many days of jury duty leave?")."""
+        counted = [p for p in asked.parts if COUNTED.search(p)]
+        out = self._stated_apart(asked, hits, candidates, counted, KIND_VALUE["duration"])
         asking = sum_parts(asked)
         if not asking:
-            return []
+            return out
         parts = unstated_sums(asked, [h.chunk.text for h in hits])
-        if parts:
-            return parts
-        stating = [c for c in candidates if SUM_STATED.search(c.text)]
+        if not parts:
+            parts = self._stated_apart(asked, hits, candidates, asking, SUM_STATED)
+        return out + [p for p in parts if p not in out]
+
+    def _stated_apart(
+        self,
+        asked: Asked,
+        hits: list[Hit],
+        candidates: list[Candidate],
+        asking: list[str],
+        value: re.Pattern[str],
+    ) -> list[str]:
+        """Of ``asking``, the parts no unit stating ``value`` holds ``SUM_COVER`` of."""
+        stating = [c for c in candidates if value.search(c.text)]
         out = []
         for part in asking:
             p_terms = self.overlap.question_terms(f"{asked.context} {part}")

@@ -104,7 +104,7 @@ _KINDS = (
     (
         "amount",
         re.compile(
-            r"\bhow much\b|\bthe most (?:i|we|you|they|one) can\b|\b(?:cost|price|budget|allowance|stipend|reimburse\w*|fee|salary|deductible|copay\w*|coinsurance|premium|out-of-pocket|maximum|limits?|amount)\b",
+            r"\bhow much\b|\bthe most (?:i|we|you|they|one) can\b|\b(?:cost|price|budget|allowance|stipend|reimburse\w*|fee|salary|payout|deductible|copay\w*|coinsurance|premium|out-of-pocket|maximum|limits?|amount)\b",
             re.I,
         ),
     ),
@@ -137,7 +137,7 @@ _KINDS = (
 # answer, however close their topic.
 _MONEY = (
     r"\b(?:pa(?:y|ys|id)|cost\w*|charge[ds]?|contribut\w*|reimburs\w*|spen[dt]|earn\w*|budget\w*"
-    r"|allowances?|stipends?|fees?|salar(?:y|ies)|wages?|bonus\w*|prices?|premiums?|deductibles?"
+    r"|allowances?|stipends?|fees?|salar(?:y|ies)|wages?|bonus\w*|payouts?|prices?|premiums?|deductibles?"
     r"|copay\w*|worth|money|dollars?|coverage)\b"
 )
 SUM_ASKED = re.compile(
