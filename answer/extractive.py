@@ -372,15 +372,23 @@ class ExtractiveAnswerer:
         asking: list[str],
         value: re.Pattern[str],
     ) -> list[str]:
-        """Of ``asking``, the parts no unit stating ``value`` holds ``SUM_COVER`` of."""
+        """Of ``asking``, the parts no unit stating ``value`` holds ``SUM_COVER`` of (the
+        part's terms with the question's scene, or without it)."""
         stating = [c for c in candidates if value.search(c.text)]
         out = []
         for part in asking:
-            p_terms = self.overlap.question_terms(f"{asked.context} {part}")
+            # The part read with the scene it is set in, or alone: "My dad just passed
+            # away. How many days off can I take?" is answered by "ten days of
+            # bereavement leave", which holds none of the scene's words.
+            readings = [
+                self.overlap.question_terms(f"{asked.context} {part}"),
+                self.overlap.question_terms(part),
+            ]
             cover = max(
                 (
                     self.overlap.coverage(p_terms, f"{_context(hits[c.hit], c.unit)}\n{c.text}")
                     for c in stating
+                    for p_terms in readings
                 ),
                 default=0.0,
             )

@@ -890,6 +890,12 @@ def test_a_number_of_days_no_passage_states_is_not_answered() -> None:
     stated = text + " Creator access lasts 14 days."
     draft = _run(question, _hits([("loom.md", "Loom access", stated)]))
     assert not draft.refused and "14 days" in " ".join(s.text for s in draft.sentences)
+    # The scene a part is set in may share no word with the unit that answers it.
+    leave = "Leave\n\nYou can take ten days of bereavement leave for a close relative's death."
+    draft = _run(
+        "My dad just passed away. How many days off can I take?", _hits([("b.md", "B", leave)])
+    )
+    assert not draft.refused and "ten days" in draft.sentences[0].text
     # "How long" is not counted: "until you leave the company" answers it too.
     until = "Access\n\nCreator access lasts until you leave the company."
     assert not _run(
