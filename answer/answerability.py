@@ -173,7 +173,11 @@ class Evidence:
 MEASURE = re.compile(r"\bhow ([a-z]+)", re.I)
 # A negation in a clause that only qualifies the question ("where do I get help *if I
 # can't get online*", "a sabbatical *I haven't taken*") does not negate what is asked.
-SUBORDINATE = re.compile(r"\s(?:if|unless|because|although|though|once|whether)\b[^?]*", re.I)
+SUBORDINATE = re.compile(
+    r"\s(?:if|unless|because|although|though|once|whether)\b[^?]*"
+    r"|\([^)]*\)",  # an aside: "For profit sharing (*not* the liquidity pool), when ...?"
+    re.I,
+)
 DECLARATIVE_NEGATION = re.compile(
     r"\b(?:i|you|we|they|he|she|my|our|your)\s+(?:\w+n't|not|never|cannot)\b"
     r"|\b(?:not (?:sure|certain|clear)|no idea)\b",  # a hedge: "Not sure whether ... — who?"

@@ -137,6 +137,7 @@ def test_a_negation_that_only_sets_the_scene_does_not_negate_the_question() -> N
         "My manager hasn't approved my booking yet. What happens next?",
         "Where do I get help if I can't get online?",
         "If I leave with a sabbatical I haven't taken, do I get paid for it?",
+        "For profit sharing (not the liquidity pool), when do I start earning shares?",
     ):
         found = features(_evidence(asked, "Unused sabbaticals are paid out."))
         assert found["negation_question"] == 0, asked
