@@ -175,7 +175,8 @@ MEASURE = re.compile(r"\bhow ([a-z]+)", re.I)
 # can't get online*", "a sabbatical *I haven't taken*") does not negate what is asked.
 SUBORDINATE = re.compile(
     r"\s(?:if|unless|because|although|though|once|whether)\b[^?]*"
-    r"|\([^)]*\)",  # an aside: "For profit sharing (*not* the liquidity pool), when ...?"
+    r"|\([^)]*\)"  # an aside: "For profit sharing (*not* the liquidity pool), when ...?"
+    r"|\bwithout \w+ing\b",  # a manner: "report it *without giving* my name"
     re.I,
 )
 DECLARATIVE_NEGATION = re.compile(

@@ -138,6 +138,7 @@ def test_a_negation_that_only_sets_the_scene_does_not_negate_the_question() -> N
         "Where do I get help if I can't get online?",
         "If I leave with a sabbatical I haven't taken, do I get paid for it?",
         "For profit sharing (not the liquidity pool), when do I start earning shares?",
+        "Is there a way to report it without giving my name?",
     ):
         found = features(_evidence(asked, "Unused sabbaticals are paid out."))
         assert found["negation_question"] == 0, asked
