@@ -94,7 +94,8 @@ _KINDS = (
     (
         "duration",
         re.compile(
-            r"\bhow (?:long|early|late|far (?:ahead|out|back)|far in advance|soon"
+            r"\b(?:longest|shortest)\b"  # "Longest nursing facility stay the plan covers?"
+            r"|\bhow (?:long|early|late|far (?:ahead|out|back)|far in advance|soon"
             r"|many (?:days|weeks|months|years|hours))\b"
             r"|\bhow much (?:[a-z-]+ ){0,3}?(?:time|leave|notice|vacation|holiday|pto|paid time|parental|experience)\b"
             r"|\bnotice\b|\bdeadline\b|\bwithin how\b",

@@ -541,6 +541,7 @@ def test_how_early_asks_a_duration_and_a_slash_period_is_a_frequency() -> None:
     asked = analyse("How often are large launches, and how early should PMM get involved?")
     assert asked.kinds == ("frequency", "duration")
     assert analyse("How far out does the review look?").kinds == ("duration",)
+    assert analyse("Longest nursing stay the plan will cover?").kinds == ("duration",)
     often = KIND_VALUE["frequency"]
     assert often.search("Large launches happen fairly rarely (1-2x / year).")
     assert often.search("Wellness: $100/month")
