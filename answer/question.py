@@ -85,7 +85,10 @@ _KINDS = (
             r"\b(?:e-?mail (?:address|to|them|it)|(?:which|what|where do i|where should i|where can i) (?:e-?mail|slack|channel|post|ask)"
             r"|slack channel|(?:phone|fax|telephone) number|fax|(?:do|should|can) i call|number to call"
             r"|(?:which|what) address|who (?:do|should|can) i e-?mail)\b"
-            r"|\b(?:which|what) number\b(?! of)|\bwhere (?:do|should|can) i (?:e-?mail|send|write|post|ask)\b",
+            r"|\b(?:which|what) number\b(?! of)|\bwhere (?:do|should|can) i (?:e-?mail|send|write|post|ask)\b"
+            # "what's their email?", not "what's the email policy?"
+            r"|\bwhat(?:'s|\s+(?:is|are))?\s+(?:the|their|his|her|its|your)\s+"
+            r"(?:e-?mail(?: address)?|phone(?: number)?|fax(?: number)?)(?=\s*(?:[?,.]|$|(?:for|to|of|at)\b))",
             re.I,
         ),
     ),

@@ -526,6 +526,8 @@ def test_a_leading_condition_does_not_decide_the_kind() -> None:
     assert analyse("If a monitor costs more than $1,000, who owns it?").kinds == ("person",)
     assert analyse("When is payday, roughly?").kinds == ("date",)
     assert analyse("Which address does my invoice go to?").kinds == ("contact",)
+    assert analyse("Who handles that, and what's their email?").kinds == ("person", "contact")
+    assert analyse("What's the email policy?").kinds == ("",)
 
 
 def test_the_opening_question_word_outranks_a_topic_word() -> None:
