@@ -34,8 +34,10 @@ from answer.question import (
     Asked,
     analyse,
     document_label,
+    meets,
     named_documents,
     scope_names,
+    spans,
     sum_parts,
     unstated_sums,
 )
@@ -53,6 +55,7 @@ KIND_BONUS = 0.1
 SCOPE_BONUS = 0.1
 LOOKALIKE = 0.5  # share of title words two look-alike documents have in common
 NAME_BONUS = 0.1  # a unit holding every name the question uses, in it or its document's name
+CONDITION_BONUS = 0.1  # a unit whose condition on a span of time the question's case meets
 PART_COVERAGE = 0.5  # a part counts as covered by a unit holding half its terms
 UNCOVERED = 0.25  # ... and as not covered at all below this
 VALUE_EASE = 0.25  # a unit holding the value a part asks for needs this much less coverage
@@ -456,6 +459,8 @@ class ExtractiveAnswerer:
         kinds = {k for k in asked.kinds if k}
         names = set(scope_names(question))  # "SMS", "Colorado", "Northwind"
         asks_questions = bool(ASKS_QUESTIONS.search(question))  # "what should I ask myself?"
+        told = spans(question)  # "I've been here about 8 months": one span the case is in
+        days = next(iter(told)) if len(told) == 1 else None
         out = []
         for rank, hit in enumerate(hits):
             text = hit.chunk.text
@@ -489,6 +494,8 @@ class ExtractiveAnswerer:
                 # "Standard" by every unit of Northwind_Standard_Benefits_Details.pdf.
                 held = names and all(n in quote or n in label for n in names)
                 bonus += NAME_BONUS if held else 0.0
+                # "If you've been with us for less than 1 year, ..." for someone here 8 months
+                bonus += CONDITION_BONUS if days is not None and meets(days, quote) else 0.0
                 words = len(shown(quote).split())
                 score = 0.5 * overlap - 0.03 * rank + bonus - 0.002 * max(0, words - 40)
                 if quote.rstrip().endswith("?") and not asks_questions:

@@ -23,8 +23,10 @@ __all__ = [
     "PREFER",
     "Asked",
     "analyse",
+    "meets",
     "named_documents",
     "scope_names",
+    "spans",
     "sum_parts",
     "unstated_sums",
 ]
@@ -261,3 +263,39 @@ def named_documents(question: str, hits: list[Hit], terms: Callable[[str], set[i
     labels = [terms(document_label(h)) & wanted for h in hits]
     scope = {t for t in wanted if 0 < sum(t in label for label in labels) < len(labels)}
     return {i for i, label in enumerate(labels) if label & scope}
+
+
+# A span of time in days: "8 months", "a year", "two weeks", "90 days".
+_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
+_COUNT = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}  # fmt: skip
+_SPAN = r"(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[\s-]+(day|week|month|year)s?\b"
+_SPAN_RE = re.compile(rf"\b{_SPAN}", re.I)
+# A condition on a span: "for less than 1 year", "after 90 days", "over 2 years".
+_BOUND = re.compile(
+    rf"\b(less than|under|fewer than|within|up to|before|over|more than|at least|after|longer than|beyond)\s+(?:the\s+|your\s+|their\s+)?(?:first\s+)?{_SPAN}",
+    re.I,
+)
+_UPPER = frozenset({"less than", "under", "fewer than", "within", "up to", "before"})
+
+
+def _days(count: str, unit: str) -> int:
+    n = int(count) if count.isdigit() else _COUNT[count.lower()]
+    return n * _DAYS[unit.lower()]
+
+
+def spans(text: str) -> set[int]:
+    """The spans of time a text names, in days ("about 8 months" -> 240)."""
+    return {_days(c, u) for c, u in _SPAN_RE.findall(text)}
+
+
+def meets(days: int, text: str) -> bool:
+    """Whether ``text`` sets a condition on a span of time that ``days`` meets: "if you've
+    been with us for less than 1 year" for someone here 8 months."""
+    for op, count, unit in _BOUND.findall(text):
+        bound = _days(count, unit)
+        if (days < bound) if op.lower() in _UPPER else (days > bound):
+            return True
+    return False

@@ -13,8 +13,10 @@ from answer.question import (
     KIND_VALUE,
     PREFER,
     analyse,
+    meets,
     named_documents,
     scope_names,
+    spans,
     unstated_sums,
 )
 from answer.spelling import expanded, spelled
@@ -967,3 +969,22 @@ def test_a_name_the_question_uses_is_held_by_its_documents_units() -> None:
     ]
     draft = _run("What does Northwind Standard require for out-of-area care?", hits)
     assert draft.sentences[0].text.startswith("Out-of-area care requires")
+
+
+def test_the_condition_the_askers_case_meets_is_preferred() -> None:
+    """ "I've been here 8 months" meets "less than 1 year", not "over 1 year"."""
+    assert spans("I've been here about 8 months and my role is cut.") == {240}
+    assert spans("It happened two weeks ago, then a year later.") == {14, 365}
+    assert meets(240, "If you've been with us for less than 1 year, you get 4 weeks pay.")
+    assert not meets(240, "If you've been with us for over 1 year, you get 2 weeks per year.")
+    assert meets(120, "Expenses submitted after 90 days need Finance approval.")
+    text = (
+        "Severance\n\nIf you've been with the company for over 1 year, you get 2 weeks pay "
+        "for every year of employment. If you've been with the company for less than 1 "
+        "year, you get a lump sum equal to 4 weeks pay."
+    )
+    for asked, wanted in (
+        ("I've been here about 8 months and my role is cut. What severance do I get?", "4 weeks"),
+        ("I've been here about 3 years and my role is cut. What severance do I get?", "2 weeks"),
+    ):
+        assert wanted in _answer(asked, [("severance.md", "Severance", text)])[0], asked
