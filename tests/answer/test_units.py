@@ -872,13 +872,17 @@ def test_a_sum_about_something_else_is_no_answer() -> None:
         "Benefits\n\nWe reimburse up to $250 a year for meditation apps. "
         "Our PPO plan is run by UnitedHealthcare and covers dependents."
     )
-    hits = _hits([("benefits.md", "Benefits", text)])
     question = "What's the annual deductible on the UnitedHealthcare PPO plan?"
-    draft = _run(question, hits)
+    _refused_until_stated(question, text, " The PPO plan's annual deductible is $400.", "$400")
+
+
+def _refused_until_stated(question: str, text: str, stated: str, wanted: str) -> None:
+    """Over ``text`` the question is refused for want of its figure; with the ``stated``
+    sentence added it is answered, quoting ``wanted``."""
+    draft = _run(question, _hits([("page.md", "Page", text)]))
     assert draft.refused and draft.reason == "no passage states the figure asked for"
-    stated = text + " The PPO plan's annual deductible is $400 per person."
-    draft = _run(question, _hits([("benefits.md", "Benefits", stated)]))
-    assert not draft.refused and "$400" in " ".join(s.text for s in draft.sentences)
+    draft = _run(question, _hits([("page.md", "Page", text + stated)]))
+    assert not draft.refused and wanted in " ".join(s.text for s in draft.sentences)
 
 
 def test_a_number_of_days_no_passage_states_is_not_answered() -> None:
@@ -888,13 +892,8 @@ def test_a_number_of_days_no_passage_states_is_not_answered() -> None:
         "Access\n\nYou can request creator access, which lasts for a given amount of time. "
         "Viewer access never expires. Unpaid leave is available for up to 8 weeks."
     )
-    hits = _hits([("loom.md", "Loom access", text)])
     question = "How many days does Loom creator access last?"
-    draft = _run(question, hits)
-    assert draft.refused and draft.reason == "no passage states the figure asked for"
-    stated = text + " Creator access lasts 14 days."
-    draft = _run(question, _hits([("loom.md", "Loom access", stated)]))
-    assert not draft.refused and "14 days" in " ".join(s.text for s in draft.sentences)
+    _refused_until_stated(question, text, " Creator access lasts 14 days.", "14 days")
     # The scene a part is set in may share no word with the unit that answers it.
     leave = "Leave\n\nYou can take ten days of bereavement leave for a close relative's death."
     draft = _run(
