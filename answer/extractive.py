@@ -40,6 +40,7 @@ from answer.question import (
     spans,
     sum_parts,
     unstated_sums,
+    violates,
 )
 from answer.units import SHORT_SENTENCE, Unit, left_out, record, shown, units
 from answer.vectors import SentenceVectors
@@ -503,6 +504,10 @@ class ExtractiveAnswerer:
                 out.append(
                     Candidate(rank, unit.start, quote, overlap, unit.kind, unit.more, score=score)
                 )
+        if days is not None and any(meets(days, c.text) for c in out):
+            for c in out:
+                if violates(days, c.text):
+                    c.score -= CONDITION_BONUS
         return out
 
 

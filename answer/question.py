@@ -29,6 +29,7 @@ __all__ = [
     "spans",
     "sum_parts",
     "unstated_sums",
+    "violates",
 ]
 
 _NUM = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|sixty|ninety)"
@@ -289,6 +290,11 @@ def _days(count: str, unit: str) -> int:
 def spans(text: str) -> set[int]:
     """The spans of time a text names, in days ("about 8 months" -> 240)."""
     return {_days(c, u) for c, u in _SPAN_RE.findall(text)}
+
+
+def violates(days: int, text: str) -> bool:
+    """Whether ``text`` sets conditions on a span of time and ``days`` meets none."""
+    return bool(_BOUND.search(text)) and not meets(days, text)
 
 
 def meets(days: int, text: str) -> bool:

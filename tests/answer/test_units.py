@@ -18,6 +18,7 @@ from answer.question import (
     scope_names,
     spans,
     unstated_sums,
+    violates,
 )
 from answer.spelling import expanded, spelled
 from answer.units import left_out, record, units
@@ -970,6 +971,28 @@ def test_a_name_the_question_uses_is_held_by_its_documents_units() -> None:
     assert draft.sentences[0].text.startswith("Out-of-area care requires")
 
 
+def _scores(question: str, text: str) -> dict[str, float]:
+    """Each unit's first words -> its candidate score (before the embedding rerank)."""
+    answerer = ExtractiveAnswerer(FakeEmbedder(), Overlap(Bm25Encoder()), AnswerSettings())
+    hits = _hits([("page.md", "Page", text)])
+    terms = answerer.overlap.question_terms(question)
+    found = answerer._candidates(question, hits, terms, analyse(question), set())
+    return {" ".join(c.text.split()[:6]): c.score for c in found if c.kind == "sentence"}
+
+
+def test_a_condition_the_case_does_not_meet_is_marked_down_beside_one_it_meets() -> None:
+    over = "If you stay for over 1 year, the severance pay is 2 weeks per year."
+    under = "If you stay for less than 1 year, the severance pay is 4 weeks."
+    asked = "I've been here 8 months. What severance pay do I get?"
+    both = _scores(asked, f"Severance\n\n{over} {under}")
+    alone = _scores(asked, f"Severance\n\n{over} Severance pay is paid in one lump sum.")
+    key_over, key_under = " ".join(over.split()[:6]), " ".join(under.split()[:6])
+    # Same words: the met condition is 0.1 up, the one not met beside it 0.1 down ...
+    assert round(both[key_under] - both[key_over], 6) == 0.2
+    # ... and a rule alone, met or not, keeps its score.
+    assert alone[key_over] == both[key_over] + 0.1
+
+
 def test_the_condition_the_askers_case_meets_is_preferred() -> None:
     """ "I've been here 8 months" meets "less than 1 year", not "over 1 year"."""
     assert spans("I've been here about 8 months and my role is cut.") == {240}
@@ -977,6 +1000,8 @@ def test_the_condition_the_askers_case_meets_is_preferred() -> None:
     assert meets(240, "If you've been with us for less than 1 year, you get 4 weeks pay.")
     assert not meets(240, "If you've been with us for over 1 year, you get 2 weeks per year.")
     assert meets(120, "Expenses submitted after 90 days need Finance approval.")
+    assert violates(240, "If you've been with us for over 1 year, you get 2 weeks per year.")
+    assert not violates(240, "Severance is paid in one lump sum.")
     text = (
         "Severance\n\nIf you've been with the company for over 1 year, you get 2 weeks pay "
         "for every year of employment. If you've been with the company for less than 1 "
