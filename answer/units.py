@@ -40,6 +40,8 @@ __all__ = ["Unit", "heads", "record", "shown", "units"]
 
 PARAGRAPH = re.compile(r"\n\s*\n")
 ROW = re.compile(r"^[^:;\n]{1,80}: [^\n]*?; [^:;\n]{1,80}: ")
+# The rest of a row a chunk cut inside a cell: "... with ease.; Lead SRE (L4): ..."
+ROW_TAIL = re.compile(r"[.!?]; [^:;\n]{1,80}: ")
 DASHES = "\u2013\u2014-"  # en dash, em dash, hyphen: "Head - what it means"
 HEADED = re.compile(
     rf"^(?P<head>[^\n:{DASHES[:2]}]{{2,60}}?)(?:\s+[{DASHES}]\s+|:\s+)(?P<rest>\S.*)$", re.S
@@ -117,6 +119,20 @@ def _sentences(text: str, a: int, b: int, kind: str) -> list[Unit]:
         short = text[a + s : a + e]
         if 1 < len(short.split()) < SHORT_SENTENCE and not short.endswith(":"):
             out.append(Unit(a + s, a + f, kind))
+    return out
+
+
+def _row_tail(text: str, a: int, b: int) -> list[Unit]:
+    """The rest of a row whose start is in the chunk before: the sentences of the cut
+    cell, then each labelled cell whole ("Lead SRE (L4): ... Capable of managing 2-3
+    L1-L3 SREs."), as in a whole row."""
+    cells, out, pos = text[a:b].split("; "), [], a
+    for i, cell in enumerate(cells):
+        if i and ": " in cell:
+            out.append(Unit(pos, pos + len(cell), "cell"))
+        else:
+            out += _sentences(text, pos, pos + len(cell), "sentence")
+        pos += len(cell) + 2
     return out
 
 
@@ -290,6 +306,8 @@ def _parsed(text: str) -> tuple[Unit, ...]:
             if ROW.match(text[a:b]):
                 out.append(_row(text, a, b))
                 out += _cells(text, a, b)
+            elif ROW_TAIL.search(text[a:b]):
+                out += _row_tail(text, a, b)
             else:
                 out += _sentences(text, a, b, "sentence")
                 field = _field(text, paragraphs, i)

@@ -1012,3 +1012,20 @@ def test_the_condition_the_askers_case_meets_is_preferred() -> None:
         ("I've been here about 3 years and my role is cut. What severance do I get?", "2 weeks"),
     ):
         assert wanted in _answer(asked, [("severance.md", "Severance", text)])[0], asked
+
+
+def test_the_rest_of_a_row_cut_by_the_chunk_is_read_as_cells() -> None:
+    """A chunk that opens inside a table row ("… with ease.; Lead SRE (L4): …") quotes a
+    labelled cell whole, so a sentence of it keeps the column it belongs to."""
+    tail = (
+        "Works well with anyone. Navigates hard talks with ease.; Lead SRE (L4): Acts as "
+        "a mentor and coach. Capable of managing 2-3 L1-L3 SREs. Helps define standards.; "
+        "Principal SRE (L5): Capable of leading teams of any size."
+    )
+    found = [(u.kind, tail[u.start : u.end]) for u in units(tail)]
+    assert ("sentence", "Works well with anyone.") in found
+    lead = "Lead SRE (L4): Acts as a mentor and coach. Capable of managing 2-3 L1-L3 SREs."
+    assert any(kind == "cell" and text.startswith(lead) for kind, text in found)
+    assert ("sentence", "Capable of managing 2-3 L1-L3 SREs.") not in found
+    quoted = _answer("Which SRE level manages other SREs?", [("ops.md", "Titles", tail)])
+    assert any(q.startswith("Lead SRE (L4):") for q in quoted)
