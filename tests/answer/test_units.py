@@ -539,6 +539,8 @@ def test_the_opening_question_word_outranks_a_topic_word() -> None:
     assert analyse("Who approves my travel budget?").kinds == ("person",)
     assert analyse("Who keeps exceptions under control?").kinds == ("person",)
     assert analyse("Who do I email about my salary?").kinds == ("contact",)
+    # A role is a person: "who looks at the case?" is answered by "a Registered Nurse".
+    assert PREFER["person"].search("The first level involves a Registered Nurse (RN).")
     assert analyse("What's the travel budget?").kinds == ("amount",)
 
 
