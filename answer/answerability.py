@@ -184,6 +184,8 @@ DECLARATIVE_NEGATION = re.compile(
     r"|\b(?:not (?:sure|certain|clear)|no idea)\b",  # a hedge: "Not sure whether ... — who?"
     re.I,
 )
+# An ordinal inside a compound names no number: "the *first-half* trip" is "1H".
+ORDINAL_COMPOUND = re.compile(r"\b(?:first|second|third|fourth|fifth)-[a-z]+", re.I)
 ACRONYM_PLURAL = re.compile(r"^([A-Z]{2,})s$")  # "FSAs" is found as "FSA"
 
 
@@ -208,7 +210,7 @@ def features(ev: Evidence) -> dict[str, float]:
     main = DECLARATIVE_NEGATION.sub(" ", " ".join(SUBORDINATE.sub("", p) for p in asked.parts))
     ql, sl, cl = q.lower(), s.lower(), ev.chunk.lower()
     read = f"{ev.heading}\n{s}".lower()  # the unit under its heading
-    q_words = set(WORD.findall(asking.lower()))
+    q_words = set(WORD.findall(ORDINAL_COMPOUND.sub(" ", asking.lower())))
     opposites = opposite_terms()
     missing = ev.q_terms - ev.sentence_terms
     long_question = len(ev.q_terms) >= 3

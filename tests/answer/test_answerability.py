@@ -158,6 +158,11 @@ def test_number_words_match_their_digits_and_only_whole_words() -> None:
     owned = "Equipment over $1,000 is the property of the company."
     asked = "Who owns a monitor that costs a thousand dollars?"
     assert features(_evidence(asked, owned))["numbers_missing_sentence"] == 0
+    # An ordinal inside a compound names no number: "first-half" is written "1H".
+    trips = "In FY24 we will have two trips: a 1H trip (February) and a 2H trip."
+    asked = "When is the first-half trip?"
+    assert features(_evidence(asked, trips))["numbers_missing_sentence"] == 0
+    assert features(_evidence("Who was the first CEO?", trips))["numbers_missing_sentence"] == 1
 
 
 def test_cannot_is_a_negation() -> None:
