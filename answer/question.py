@@ -288,9 +288,21 @@ def _days(count: str, unit: str) -> int:
     return n * _DAYS[unit.lower()]
 
 
+# "a year" after a count is a rate, not a span: "twice a year", "3 days a week", "$100 a month"
+_RATE = re.compile(
+    r"(?:\d\S*|once|twice|times|one|two|three|four|five|six|seven|eight|nine|ten)"
+    r"(?:\s+[a-z]+)?\s+$",  # "3 days a week": a count and its unit
+    re.I,
+)
+
+
 def spans(text: str) -> set[int]:
     """The spans of time a text names, in days ("about 8 months" -> 240)."""
-    return {_days(c, u) for c, u in _SPAN_RE.findall(text)}
+    return {
+        _days(m[1], m[2])
+        for m in _SPAN_RE.finditer(text)
+        if not (m[1].lower() in ("a", "an") and _RATE.search(text, 0, m.start()))
+    }
 
 
 def violates(days: int, text: str) -> bool:

@@ -999,6 +999,8 @@ def test_the_condition_the_askers_case_meets_is_preferred() -> None:
     """ "I've been here 8 months" meets "less than 1 year", not "over 1 year"."""
     assert spans("I've been here about 8 months and my role is cut.") == {240}
     assert spans("It happened two weeks ago, then a year later.") == {14, 365}
+    assert spans("How many trips are there twice a year, at $100 a month?") == set()
+    assert spans("I work 3 days a week and have been here a year.") == {3, 365}
     assert meets(240, "If you've been with us for less than 1 year, you get 4 weeks pay.")
     assert not meets(240, "If you've been with us for over 1 year, you get 2 weeks per year.")
     assert meets(120, "Expenses submitted after 90 days need Finance approval.")
