@@ -276,11 +276,14 @@ _COUNT = {
 _SPAN = r"(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[\s-]+(day|week|month|year)s?\b"
 _SPAN_RE = re.compile(rf"\b{_SPAN}", re.I)
 # A condition on a span: "for less than 1 year", "after 90 days", "over 2 years".
+# Only comparisons: "within 12 months of the birth", "up to 6 weeks before the due date"
+# and "before 90 days" set a deadline or a limit on the leave, not a condition on the asker.
 _BOUND = re.compile(
-    rf"\b(less than|under|fewer than|within|up to|before|over|more than|at least|after|longer than|beyond)\s+(?:the\s+|your\s+|their\s+)?(?:first\s+)?{_SPAN}",
+    rf"\b(less than|under|fewer than|over|more than|at least|longer than)\s+"
+    rf"(?:the\s+|your\s+|their\s+)?(?:first\s+)?{_SPAN}",
     re.I,
 )
-_UPPER = frozenset({"less than", "under", "fewer than", "within", "up to", "before"})
+_UPPER = frozenset({"less than", "under", "fewer than"})
 
 
 def _days(count: str, unit: str) -> int:

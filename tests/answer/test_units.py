@@ -1003,7 +1003,10 @@ def test_the_condition_the_askers_case_meets_is_preferred() -> None:
     assert spans("I work 3 days a week and have been here a year.") == {3, 365}
     assert meets(240, "If you've been with us for less than 1 year, you get 4 weeks pay.")
     assert not meets(240, "If you've been with us for over 1 year, you get 2 weeks per year.")
-    assert meets(120, "Expenses submitted after 90 days need Finance approval.")
+    assert meets(120, "Expenses more than 90 days old need Finance approval.")
+    # A deadline or a limit is no condition on the asker: "within 12 months of the birth".
+    assert not meets(240, "The second parent takes 8 weeks within 12 months of the birth.")
+    assert not violates(240, "Leave can start up to 6 weeks before the due date.")
     assert violates(240, "If you've been with us for over 1 year, you get 2 weeks per year.")
     assert not violates(240, "Severance is paid in one lump sum.")
     text = (
