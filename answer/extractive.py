@@ -38,6 +38,7 @@ from answer.question import (
     named_documents,
     scope_names,
     spans,
+    sum_of,
     sum_parts,
     unstated_sums,
     violates,
@@ -132,7 +133,7 @@ class ExtractiveAnswerer:
         """What changes answers: part of the cache key (the units version moves with the
         selection rules, so cached answers of older rules expire)."""
         return (
-            f"extractive:units-v22:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
+            f"extractive:units-v23:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
             f":answerability={self.model.digest()}"
         )
 
@@ -381,6 +382,12 @@ class ExtractiveAnswerer:
         stating = [c for c in candidates if value.search(c.text)]
         out = []
         for part in asking:
+            named = sum_of(part) if value is SUM_STATED else None
+            of_it = [
+                c
+                for c in stating
+                if named is None or named.search(f"{_context(hits[c.hit], c.unit)}\n{c.text}")
+            ]
             # The part read with the scene it is set in, or alone: "My dad just passed
             # away. How many days off can I take?" is answered by "ten days of
             # bereavement leave", which holds none of the scene's words.
@@ -391,7 +398,7 @@ class ExtractiveAnswerer:
             cover = max(
                 (
                     self.overlap.coverage(p_terms, f"{_context(hits[c.hit], c.unit)}\n{c.text}")
-                    for c in stating
+                    for c in of_it
                     for p_terms in readings
                 ),
                 default=0.0,

@@ -187,6 +187,31 @@ def sum_parts(asked: Asked) -> list[str]:
     ]
 
 
+# The thing a sum is asked of, when a part names it by a noun that has no other reading:
+# "the *deductible* on the PPO 250 plan", "the monthly *premium* for employee-only
+# coverage". A figure stated of something else ("$250 for mental health apps", "$6,000
+# out-of-pocket maximum") does not answer it; each noun comes with the words a document
+# may state the same sum with.
+_SUM_OF = (
+    (re.compile(r"\bpremiums?\b", re.I), r"premiums?"),
+    (re.compile(r"\bdeductibles?\b", re.I), r"deductibles?"),
+    (re.compile(r"\bco-?pay\w*", re.I), r"co-?pay\w*"),
+    (re.compile(r"\bco-?insurance\b", re.I), r"co-?insurance"),
+    (
+        re.compile(r"\b(?:salar(?:y|ies)|wages?)\b", re.I),
+        r"salar(?:y|ies)|wages?|base pay|pay (?:band|range)s?|compensation",
+    ),
+    (re.compile(r"\bpayouts?\b", re.I), r"payouts?|pays? out|paid out|rewards?"),
+)
+
+
+def sum_of(part: str) -> re.Pattern[str] | None:
+    """What a unit must name to state the sum ``part`` asks for (None: any figure will
+    do, as for "how much does the company pay?")."""
+    found = [stated for asked, stated in _SUM_OF if asked.search(part)]
+    return re.compile(rf"\b(?:{'|'.join(found)})", re.I) if found else None
+
+
 def unstated_sums(asked: Asked, passages: list[str]) -> list[str]:
     """The parts asking for a sum of money that none of ``passages`` states: "How much
     does the company put into my HSA?" over passages that name the HSA but give no

@@ -910,6 +910,29 @@ def test_a_number_of_days_no_passage_states_is_not_answered() -> None:
     ).refused
 
 
+def test_a_sum_of_a_named_thing_needs_a_unit_that_names_it() -> None:
+    """A part asking for the premium (deductible, copay, salary, payout) is answered only
+    by a figure stated of it: the out-of-pocket maximum of the same plan, which shares
+    the plan's words, is no answer."""
+    text = (
+        "Northwind Standard\n\nNorthwind Standard requires that premiums be paid monthly "
+        "for employee-only coverage. The out-of-pocket maximum for Northwind Standard "
+        "employee-only coverage is $6,000 per year."
+    )
+    question = "What is the monthly premium for employee-only coverage on Northwind Standard?"
+    stated = " The premium for employee-only coverage is $45 per month."
+    _refused_until_stated(question, text, stated, "$45")
+    # A sum asked with no such noun takes any figure the part's words are stated with.
+    draft = _run(
+        "How much does employee-only coverage on Northwind Standard cost per year?",
+        _hits([("page.md", "Page", text)]),
+    )
+    assert not draft.refused and "$6,000" in draft.sentences[0].text
+    # A document may state a salary as the pay band.
+    bands = "Pay\n\nThe base pay band for an SDR starts at $60,000."
+    assert not _run("What's the base salary for an SDR?", _hits([("p.md", "P", bands)])).refused
+
+
 def test_which_parts_ask_for_a_sum() -> None:
     none = ["The plan is described on the benefits page."]
     assert unstated_sums(analyse("What's the per-recipient swag budget?"), none) == [
