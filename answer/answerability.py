@@ -208,7 +208,7 @@ def features(ev: Evidence) -> dict[str, float]:
     asked = analyse(q)
     asking = " ".join(asked.parts)
     main = DECLARATIVE_NEGATION.sub(" ", " ".join(SUBORDINATE.sub("", p) for p in asked.parts))
-    ql, sl, cl = q.lower(), s.lower(), ev.chunk.lower()
+    ql, cl = q.lower(), ev.chunk.lower()
     read = f"{ev.heading}\n{s}".lower()  # the unit under its heading
     q_words = set(WORD.findall(ORDINAL_COMPOUND.sub(" ", asking.lower())))
     opposites = opposite_terms()
@@ -228,7 +228,7 @@ def features(ev: Evidence) -> dict[str, float]:
         "chunk_coverage": len(ev.q_terms & ev.chunk_terms) / n,
         "retrieved_coverage": len(ev.q_terms & ev.all_terms) / n,
         "numbers_missing_chunk": float(sum(not _written(x, cl) for x in numbers)),
-        "numbers_missing_sentence": float(sum(not _written(x, sl) for x in numbers)),
+        "numbers_missing_sentence": float(sum(not _written(x, read) for x in numbers)),
         "names_missing_chunk": float(sum(x not in ev.chunk for x in names)),
         "names_missing_sentence": float(sum(x.lower() not in read for x in names)),
         "negation_question": float(neg_q),

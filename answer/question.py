@@ -279,17 +279,39 @@ def document_label(hit: Hit) -> str:
     return f"{hit.chunk.title} {path}"
 
 
+# A release or version number ("Sourcegraph *5.1.2*", "the *v2.0* docs"): a document
+# names it in its title or its path, where the dots may be dashes ("trivy/5-1-2.md").
+_VERSION = re.compile(r"(?<![\w$.,])v?(\d+(?:\.\d+)+)(?![\w%]|\.\d)", re.I)
+
+
 def named_documents(question: str, hits: list[Hit], terms: Callable[[str], set[int]]) -> set[int]:
     """Hits from documents the question names: a capitalised question word ("On the
-    *Standard* plan", "joining the *Design* team") that is in the title or path of some of
-    the retrieved documents but not all of them (``terms``: text -> its stemmed terms)."""
+    *Standard* plan", "joining the *Design* team") or a version number ("in *5.2.1*")
+    that is in the title or path of some of the retrieved documents but not all of them
+    (``terms``: text -> its stemmed terms)."""
+    named = _versioned(question, hits)
     names = scope_names(question) + _LEADING.findall(question.strip())
     if not names:
-        return set()
+        return named
     wanted = terms(" ".join(names))
     labels = [terms(document_label(h)) & wanted for h in hits]
     scope = {t for t in wanted if 0 < sum(t in label for label in labels) < len(labels)}
-    return {i for i, label in enumerate(labels) if label & scope}
+    return named | {i for i, label in enumerate(labels) if label & scope}
+
+
+def _versioned(question: str, hits: list[Hit]) -> set[int]:
+    """Hits from documents that name a version the question names, where some retrieved
+    documents do not."""
+    out: set[int] = set()
+    for version in dict.fromkeys(_VERSION.findall(question)):
+        digits = r"[._-]".join(version.split("."))
+        found = re.compile(rf"(?<![\d.-]){digits}(?!\d|[._-]\d)")
+        naming = {
+            i for i, h in enumerate(hits) if found.search(f"{h.chunk.title} {h.chunk.source}")
+        }
+        if 0 < len(naming) < len(hits):
+            out |= naming
+    return out
 
 
 # A span of time in days: "8 months", "a year", "two weeks", "90 days".

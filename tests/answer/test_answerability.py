@@ -163,6 +163,12 @@ def test_number_words_match_their_digits_and_only_whole_words() -> None:
     asked = "When is the first-half trip?"
     assert features(_evidence(asked, trips))["numbers_missing_sentence"] == 0
     assert features(_evidence("Who was the first CEO?", trips))["numbers_missing_sentence"] == 1
+    # A number the unit's heading holds is the unit's: "Accepted CVEs for 5.2.1 > ..."
+    release = "CVE ID: CVE-7; CVSS Base Score: 9.8"
+    asked = "In 5.2.1, what's the base score of CVE-7?"
+    assert features(_evidence(asked, release))["numbers_missing_sentence"] == 1
+    headed = replace(_evidence(asked, release), heading="Accepted CVEs for Sourcegraph 5.2.1")
+    assert features(headed)["numbers_missing_sentence"] == 0
 
 
 def test_cannot_is_a_negation() -> None:

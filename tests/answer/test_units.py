@@ -498,6 +498,19 @@ def test_the_document_a_question_names_is_scoped() -> None:
     assert named_documents("Standard plan: my copay?", hits, terms) == {1}
     assert named_documents("I'm new. Standard plan copay?", hits, terms) == {1}
     assert named_documents("What is the copay?", hits, terms) == set()
+    # A version number names the release page whose title or path holds it, with dots
+    # or dashes; a longer or shorter number, an amount and a percentage name none.
+    releases = _hits(
+        [
+            ("trivy/5-1-2.md", "Accepted CVEs for Sourcegraph 5.1.2", "CVE-1: High."),
+            ("trivy/5-2-1.md", "Accepted CVEs", "CVE-1: Medium."),
+            ("trivy/5-2.md", "Accepted CVEs for Sourcegraph 5.2", "CVE-1: Low."),
+        ]
+    )
+    assert named_documents("In 5.2.1, how was CVE-1 rated?", releases, terms) == {1}
+    assert named_documents("How was CVE-1 rated in v5.1.2?", releases, terms) == {0}
+    assert named_documents("How was CVE-1 rated in 5.2?", releases, terms) == {2}
+    assert named_documents("Was CVE-1 rated 5.2% or $5.2?", releases, terms) == set()
     assert scope_names("I'm joining Technical Success. What laptop do I get?") == [
         "Technical",
         "Success",
