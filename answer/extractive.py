@@ -52,6 +52,7 @@ from core.settings import AnswerSettings
 MIN_WORDS = 4
 FIELD_LABEL = 5  # words before the colon of a "Field: value" line
 RERANK = 8
+ASKED_FIELDS = 2  # "Field: value" lines of one passage asked for together, quoted together
 WORD_BUDGET = 90
 KIND_BONUS = 0.1
 SCOPE_BONUS = 0.1
@@ -133,7 +134,7 @@ class ExtractiveAnswerer:
         """What changes answers: part of the cache key (the units version moves with the
         selection rules, so cached answers of older rules expire)."""
         return (
-            f"extractive:units-v24:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
+            f"extractive:units-v25:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
             f":answerability={self.model.digest()}"
         )
 
@@ -296,6 +297,9 @@ class ExtractiveAnswerer:
                 chosen.append(valued)
                 if part in uncovered:
                     uncovered.remove(part)
+        for line in self._asked_lines(everything, asked):
+            if fits(line):  # "which algorithm, digit count and period?": each line asked
+                chosen.append(line)
         cut = [c for c in chosen if c.kind == "list" and c.more]
         if cut:  # "…and 3 more" hiding "Rock climbing", which was asked about
             said = self._said(chosen, hits)
@@ -326,6 +330,23 @@ class ExtractiveAnswerer:
         if extra is not None and fits(extra):
             chosen.append(extra)
         return chosen, uncovered
+
+    def _asked_fields(self, everything: list[Candidate], asked: Asked) -> list[Candidate]:
+        """The "Field: value" lines of one passage whose labels name what the question
+        asks, where it asks for two or more ("Algorithm: SHA-1", "Digits: 6", "Period:
+        30" for "which algorithm, digit count and period do I enter?"), in their order."""
+        q_terms = self.overlap.question_terms(" ".join(asked.parts))
+        by_hit: dict[int, list[tuple[set[int], Candidate]]] = {}
+        for c in sorted(everything, key=lambda c: (c.hit, c.start)):
+            if _asked_field(c.text, q_terms, self.overlap):
+                # Each line names another thing asked: "Programmer (L2): ..." and "Lead
+                # Programmer (L4): ..." both name the question's subject, not two fields.
+                named = q_terms & self.overlap.terms(c.text.partition(":")[0])
+                kept = by_hit.setdefault(c.hit, [])
+                if not any(named & other for other, _ in kept):
+                    kept.append((named, c))
+        best = max(by_hit.values(), key=len, default=[])
+        return [c for _, c in best] if len(best) >= ASKED_FIELDS else []
 
     def _complement(
         self,

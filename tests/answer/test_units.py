@@ -433,6 +433,33 @@ def test_a_short_field_line_named_by_the_question_is_quoted() -> None:
     assert "COVERED SERVICES: Gender Care" not in quoted
 
 
+def test_several_fields_asked_together_are_quoted_together() -> None:
+    """A question naming several fields of one record ("which algorithm, digit count and
+    period?") gets every one of those lines, not the best one and a longer passage; rows
+    that only repeat the question's subject ("Lead Programmer (L4): ...") are no fields."""
+    steps = (
+        "Yubico setup\n\n"
+        "• Download and install the Yubico Authenticator app on your computer or mobile "
+        "device from the official website, then open the app, insert your key and add a "
+        "new account for the AWS console.\n\n"
+        "Enter the following details:\n\n• Issuer: AWS or any other name.\n\n"
+        "• Secret key: Paste the secret key you copied.\n\n• Algorithm: SHA-1\n\n"
+        "• Digits: 6\n\n• Period: 30\n\n• Click OK to save."
+    )
+    question = "Setting up Yubico Authenticator for AWS: which algorithm, digit count and period?"
+    quoted = " ".join(_answer(question, [("mfa.md", "AWS CLI MFA", steps)]))
+    for field in ("Algorithm: SHA-1", "Digits: 6", "Period: 30"):
+        assert field in quoted
+    titles = (
+        "Programmer titles\n\nProgrammer (L2): Works on features with guidance.\n\n"
+        "Senior Programmer (L3): Works on features alone.\n\n"
+        "Lead Programmer (L4): Leads a team and manages 2-3 programmers."
+    )
+    quoted = _answer("How many programmers can a Lead Programmer manage?", [("t.md", "T", titles)])
+    assert quoted[0].startswith("Lead Programmer (L4)")
+    assert not any(q.startswith("Programmer (L2)") for q in quoted)
+
+
 def test_an_exclusion_question_prefers_the_exclusion() -> None:
     quoted = _answer(
         "What isn't covered by the wellness program?",
