@@ -297,7 +297,7 @@ class ExtractiveAnswerer:
                 chosen.append(valued)
                 if part in uncovered:
                     uncovered.remove(part)
-        for line in self._asked_lines(everything, asked):
+        for line in self._asked_fields(everything, asked):
             if fits(line):  # "which algorithm, digit count and period?": each line asked
                 chosen.append(line)
         cut = [c for c in chosen if c.kind == "list" and c.more]
@@ -336,7 +336,7 @@ class ExtractiveAnswerer:
         asks, where it asks for two or more ("Algorithm: SHA-1", "Digits: 6", "Period:
         30" for "which algorithm, digit count and period do I enter?"), in their order."""
         q_terms = self.overlap.question_terms(" ".join(asked.parts))
-        by_hit: dict[int, list[tuple[set[int], Candidate]]] = {}
+        by_hit: dict[int, list[tuple[frozenset[int], Candidate]]] = {}
         for c in sorted(everything, key=lambda c: (c.hit, c.start)):
             if _asked_field(c.text, q_terms, self.overlap):
                 # Each line names another thing asked: "Programmer (L2): ..." and "Lead
