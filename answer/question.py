@@ -132,6 +132,7 @@ _KINDS = (
         re.compile(
             r"\b(?:what|which) (?:are|is) (?:the|my)? ?\w*\s?(?:options|steps|items|types|kinds|benefits|requirements|criteria)\b|\blist\b|\bwhat (?:does|do) .* (?:cover|include)\b|\bwhat (?:can|should) i\b"
             r"|\bwhat (?:are|were) (?:the|some|my|our) \w+s\b|\bname (?:some|a few|the)\b"
+            r"|\bwhat (?:are|were) (?:the )?(?:possible|available|different|various|valid|allowed)\b"
             r"|\bwhat (?:conditions|criteria|requirements|steps|documents|options|ways|things|details|information)\b",
             re.I,
         ),

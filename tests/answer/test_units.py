@@ -162,6 +162,9 @@ def test_questions_split_into_parts_with_the_kind_each_asks_for() -> None:
     assert analyse("Do salt and pepper come free?").parts == ("Do salt and pepper come free",)
     # "which kinds of" asks for a list, even where a word of the question names an amount
     assert analyse("Which kinds of lessons can I get reimbursed for?").kinds == ("list",)
+    # "what are the possible (available, different) ..." asks for the options
+    assert analyse("What are the possible telemetry statuses of an instance?").kinds == ("list",)
+    assert analyse("What are the available plans?").kinds == ("list",)
 
 
 def test_answer_text_is_plain() -> None:
