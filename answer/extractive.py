@@ -400,15 +400,13 @@ class ExtractiveAnswerer:
     ) -> list[str]:
         """Of ``asking``, the parts no unit stating ``value`` holds ``SUM_COVER`` of (the
         part's terms with the question's scene, or without it)."""
-        stating = [c for c in candidates if value.search(c.text)]
+        stating = [  # each unit stating the value, read under its heading
+            f"{_context(hits[c.hit], c.unit)}\n{c.text}" for c in candidates if value.search(c.text)
+        ]
         out = []
         for part in asking:
             named = sum_of(part) if value is SUM_STATED else None
-            of_it = [
-                c
-                for c in stating
-                if named is None or named.search(f"{_context(hits[c.hit], c.unit)}\n{c.text}")
-            ]
+            of_it = [read for read in stating if named is None or named.search(read)]
             # The part read with the scene it is set in, or alone: "My dad just passed
             # away. How many days off can I take?" is answered by "ten days of
             # bereavement leave", which holds none of the scene's words.
@@ -417,11 +415,7 @@ class ExtractiveAnswerer:
                 self.overlap.question_terms(part),
             ]
             cover = max(
-                (
-                    self.overlap.coverage(p_terms, f"{_context(hits[c.hit], c.unit)}\n{c.text}")
-                    for c in of_it
-                    for p_terms in readings
-                ),
+                (self.overlap.coverage(p_terms, read) for read in of_it for p_terms in readings),
                 default=0.0,
             )
             if cover < SUM_COVER:

@@ -193,23 +193,24 @@ def sum_parts(asked: Asked) -> list[str]:
 # coverage". A figure stated of something else ("$250 for mental health apps", "$6,000
 # out-of-pocket maximum") does not answer it; each noun comes with the words a document
 # may state the same sum with.
-_SUM_OF = (
-    (re.compile(r"\bpremiums?\b", re.I), r"premiums?"),
-    (re.compile(r"\bdeductibles?\b", re.I), r"deductibles?"),
-    (re.compile(r"\bco-?pay\w*", re.I), r"co-?pay\w*"),
-    (re.compile(r"\bco-?insurance\b", re.I), r"co-?insurance"),
-    (
-        re.compile(r"\b(?:salar(?:y|ies)|wages?)\b", re.I),
-        r"salar(?:y|ies)|wages?|base pay|pay (?:band|range)s?|compensation",
-    ),
-    (re.compile(r"\bpayouts?\b", re.I), r"payouts?|pays? out|paid out|rewards?"),
+_SUM_OF = (  # the noun asked, and the other words a passage may name it with
+    (r"premiums?", ""),
+    (r"deductibles?", ""),
+    (r"co-?pay\w*", ""),
+    (r"co-?insurance", ""),
+    (r"salar(?:y|ies)|wages?", r"base pay|pay (?:band|range)s?|compensation"),
+    (r"payouts?", r"pays? out|paid out|rewards?"),
 )
 
 
 def sum_of(part: str) -> re.Pattern[str] | None:
     """What a unit must name to state the sum ``part`` asks for (None: any figure will
     do, as for "how much does the company pay?")."""
-    found = [stated for asked, stated in _SUM_OF if asked.search(part)]
+    found = [
+        f"{noun}|{other}" if other else noun
+        for noun, other in _SUM_OF
+        if re.search(rf"\b(?:{noun})\b", part, re.I)
+    ]
     return re.compile(rf"\b(?:{'|'.join(found)})", re.I) if found else None
 
 
