@@ -19,6 +19,7 @@ from answer import assemble, ground
 from answer.cache import AnswerCache, answer_config, cache_key
 from answer.drafts import Draft
 from answer.query import Query
+from answer.question import unnamed
 from answer.retrieval import Retriever
 from answer.sources import AnswerSource
 from answer.spelling import expanded, spelled
@@ -33,6 +34,9 @@ from core.sparse import Bm25Encoder
 from core.store import VectorStore
 
 __all__ = ["Answerer", "AskService", "Listener", "Reading"]
+
+NAMED_DOCUMENTS = 2  # documents an identifier names, searched when no hit holds it
+NAMED_PASSAGES = 2  # ... the passages of each that lead the hits
 
 Listener = Callable[[Answer, float], None]  # (answer, top retrieval score), e.g. metrics
 
@@ -92,6 +96,7 @@ class AskService:
         self.listeners = tuple(listeners)
         self.audit = audit  # off for the eval runner's synthetic callers
         self.pinned = pinned  # answer from this (staged) version instead of the live one
+        self._titles: dict[tuple[int, int], list[tuple[str, str]]] = {}  # of one version
 
     def live(self) -> IndexVersion:
         """The index version answers come from, or IndexNotFound (→ 503)."""
@@ -211,8 +216,37 @@ class AskService:
             vector = fixed.vector(self.retriever.embedder)
         else:
             vector = query.vector(self.retriever.embedder)
+        hits = self._named(query, text, hits)
         wide = widen(hits, self.store, version.collection, query.groups, cfg.window)
         return Reading(text, hits, wide, vector), top
+
+    def _named(self, query: Query, text: str, hits: list[Hit]) -> list[Hit]:
+        """The hits, led by the best passages of the documents whose title or path names
+        an identifier the question names and no hit holds ("Sourcegraph *5.1.2*" among
+        pages of 5.0.1, 5.0.2 ...: `trivy/5-1-2.md`), where at most ``NAMED_DOCUMENTS``
+        do. The search keeps the asker's access: a document they may not see adds nothing."""
+        version = query.version
+        assert version is not None
+        missing = unnamed(text, hits)
+        if not missing:
+            return hits
+        key = (version.version, version.revision)
+        if key not in self._titles:
+            self._titles = {key: self.records.titles(version.version)}
+        named = [
+            path
+            for path, title in self._titles[key]
+            if any(found.search(f"{title} {path}") for found in missing)
+        ]
+        if not named or len(named) > NAMED_DOCUMENTS:
+            return hits
+        found = [
+            h
+            for path in named
+            for h in self.retriever.search(query, version.collection, NAMED_PASSAGES, source=path)
+        ]
+        kept = {h.chunk.id for h in found}
+        return (found + [h for h in hits if h.chunk.id not in kept])[: len(hits)]
 
     def _compute(self, query: Query, answerer: Answerer) -> tuple[Answer, float]:
         """Retrieve, draft, ground, and score one uncached question."""

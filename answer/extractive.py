@@ -40,6 +40,7 @@ from answer.question import (
     spans,
     sum_of,
     sum_parts,
+    unnamed,
     unstated_sums,
     violates,
 )
@@ -73,6 +74,8 @@ VALUED = 0.5  # a unit with the value a part asks for that no chosen unit holds:
 # A part asking how many days (weeks, ...) needs a duration stated, as "how much" with a
 # money word needs a sum ("how long" is not one: "until you leave" answers it too).
 COUNTED = re.compile(r"\bhow many (?:minutes|hours|days|weeks|months|years)\b", re.I)
+# The thing a question asks which one of: "*which CVE* did we accept?", "what image?".
+WHICH = re.compile(r"\b(?:which|what)\s+([a-z]\w*)", re.I)
 # A question asking which questions to ask is answered by the document's questions.
 ASKS_QUESTIONS = re.compile(
     r"\bquestions?\b|\bask (?:myself|yourself|ourselves|themselves)\b", re.I
@@ -134,7 +137,7 @@ class ExtractiveAnswerer:
         """What changes answers: part of the cache key (the units version moves with the
         selection rules, so cached answers of older rules expire)."""
         return (
-            f"extractive:units-v26:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
+            f"extractive:units-v27:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
             f":answerability={self.model.digest()}"
         )
 
@@ -146,6 +149,9 @@ class ExtractiveAnswerer:
         candidates = self._candidates(question, hits, q_terms, asked, scoped)
         if not candidates or not q_terms:
             return Draft(refused=True, reason="no passage shares the question's terms")
+        missing = unnamed(" ".join(asked.parts), hits)
+        if missing:  # "What's expected of a QA Tester at *L1*?" where the levels are L2-L4
+            return Draft(refused=True, reason="no passage names the identifier asked about")
         unstated = self._unstated(asked, hits, candidates)
         if len(unstated) == len(asked.parts):
             return Draft(refused=True, reason="no passage states the figure asked for")
@@ -332,15 +338,22 @@ class ExtractiveAnswerer:
         return chosen, uncovered
 
     def _asked_fields(self, everything: list[Candidate], asked: Asked) -> list[Candidate]:
-        """The "Field: value" lines of one passage whose labels name what the question
-        asks, where it asks for two or more ("Algorithm: SHA-1", "Digits: 6", "Period:
-        30" for "which algorithm, digit count and period do I enter?"), in their order."""
+        """The "Field: value" lines of one passage (a table row's cells) whose
+        labels name what the question asks, where it asks for two or more ("Algorithm:
+        SHA-1", "Digits: 6", "Period: 30" for "which algorithm, digit count and period do
+        I enter?"), in their order. A row's first cell names the row; it is a field only
+        where the question asks which one ("CVE ID: CVE-2023-32731" for "*which CVE* ...
+        and in which image?", not "Plan: Standard" for "the deductible on the Plus plan")."""
         q_terms = self.overlap.question_terms(" ".join(asked.parts))
+        which = self.overlap.terms(" ".join(WHICH.findall(" ".join(asked.parts))))
+        firsts = [_first_cell(c) for c in everything if c.kind == "row"]
+        lines = [*everything, *(c for c in firsts if which & self.overlap.terms(c.text))]
         by_hit: dict[int, list[tuple[frozenset[int], Candidate]]] = {}
-        for c in sorted(everything, key=lambda c: (c.hit, c.start)):
+        for c in sorted(lines, key=lambda c: (c.hit, c.start, -len(c.text))):
             if _asked_field(c.text, q_terms, self.overlap):
                 # Each line names another thing asked: "Programmer (L2): ..." and "Lead
-                # Programmer (L4): ..." both name the question's subject, not two fields.
+                # Programmer (L4): ..." both name the question's subject, not two fields
+                # (and a later row's cells repeat the first row's labels).
                 named = q_terms & self.overlap.terms(c.text.partition(":")[0])
                 kept = by_hit.setdefault(c.hit, [])
                 if not any(named & other for other, _ in kept):
@@ -533,17 +546,25 @@ class ExtractiveAnswerer:
         return out
 
 
+def _first_cell(row: Candidate) -> Candidate:
+    """A row's first cell, which names the row ("CVE ID: CVE-2023-32731"): a line of its
+    own only where fields are asked together (alone, "Plan: Plus" says nothing)."""
+    return replace(row, text=row.text.split("; ", 1)[0], kind="cell", more=0)
+
+
 def _asked_field(quote: str, q_terms: frozenset[int], overlap: Overlap) -> bool:
     """A "Field: value" line whose field names what the question asks ("DUNS number:
     117775232" for "DUNS number?"): a short label before the colon holding question
     terms, and a value after it that the question does not already say ("COVERED
-    SERVICES: Gender Affirming Care" only repeats "does it cover gender affirming care?")."""
+    SERVICES: Gender Affirming Care" only repeats "does it cover gender affirming care?").
+    A value may repeat its own label's word: "CVE ID: CVE-2023-32731" answers "which CVE?"."""
     label, _, value = quote.partition(":")
+    named = q_terms & overlap.terms(label)
     return (
         0 < len(label.split()) <= FIELD_LABEL
         and bool(value.strip())
-        and bool(q_terms & overlap.terms(label))
-        and not q_terms & overlap.terms(value)
+        and bool(named)
+        and not (q_terms & overlap.terms(value)) - named
     )
 
 

@@ -23,11 +23,14 @@ __all__ = [
     "PREFER",
     "Asked",
     "analyse",
+    "identifiers",
     "meets",
     "named_documents",
+    "naming",
     "scope_names",
     "spans",
     "sum_parts",
+    "unnamed",
     "unstated_sums",
     "violates",
 ]
@@ -314,6 +317,37 @@ def _versioned(question: str, hits: list[Hit]) -> set[int]:
         if 0 < len(naming) < len(hits):
             out |= naming
     return out
+
+
+# An identifier the question names: a release number of three parts ("5.1.2") or with a
+# "v" ("v2.0"), or a code of capitals and digits ("IC3", "L1", "SOC2"). "5.2" alone and
+# "$5.2.1" are figures; "4th" and "1990s" are not codes.
+_IDENTIFIER = re.compile(
+    r"(?<![\w$.,-])(v?\d+(?:\.\d+){2,}|v\d+(?:\.\d+)+|[A-Z]{1,4}\d{1,3})(?![\w%-]|\.\d)"
+)
+
+
+def identifiers(text: str) -> list[str]:
+    """The identifiers ``text`` names, in order, each once."""
+    return list(dict.fromkeys(_IDENTIFIER.findall(text)))
+
+
+def naming(identifier: str) -> re.Pattern[str]:
+    """Where a text names ``identifier``: a release's dots may be dashes or underscores
+    ("trivy/5-1-2.md"), a code may be spaced or hyphenated ("SOC 2", "ic-3")."""
+    if identifier[-1].isdigit() and "." in identifier:
+        digits = r"[._-]".join(identifier.lstrip("vV").split("."))
+        return re.compile(rf"(?<![\d.-]){digits}(?!\d|[._-]\d)")
+    letters, number = re.fullmatch(r"([A-Za-z]+)(\d+)", identifier).groups()  # type: ignore[union-attr]
+    return re.compile(rf"(?<![A-Za-z0-9]){letters}[\s-]?{number}(?!\d)", re.I)
+
+
+def unnamed(text: str, hits: list[Hit]) -> list[re.Pattern[str]]:
+    """Where each identifier ``text`` names that no hit names (in its title, path,
+    heading or text) would be named."""
+    read = [f"{h.chunk.title} {h.chunk.source} {h.chunk.section} {h.chunk.text}" for h in hits]
+    found = [naming(x) for x in identifiers(text)]
+    return [f for f in found if not any(f.search(r) for r in read)]
 
 
 # A span of time in days: "8 months", "a year", "two weeks", "90 days".

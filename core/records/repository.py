@@ -221,6 +221,16 @@ class Records:
         with self.session() as s:
             return [ManifestSummary(*row) for row in s.execute(query)]
 
+    def titles(self, version: int) -> list[tuple[str, str]]:
+        """(path, title) of every document a version holds chunks of, by path."""
+        query = (
+            select(ManifestRow.path, ManifestRow.title)
+            .where(ManifestRow.version == version, ManifestRow.status == "ok")
+            .order_by(ManifestRow.path)
+        )
+        with self.session() as s:
+            return [(path, title) for path, title in s.execute(query)]
+
     def near_empty(self, version: int, min_chars: int) -> list[str]:
         """Paths of parsed documents with fewer than ``min_chars`` characters of text,
         streamed so that no more than a batch of texts is in memory at once."""

@@ -79,3 +79,34 @@ def test_engine_options_are_constructor_arguments(settings: Settings, corpus: Pa
         assert engine.records.latest_eval(1) is None
     finally:
         engine.close()
+
+
+def test_an_identifier_no_hit_holds_searches_the_document_it_names(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """Among look-alike release pages, "Sourcegraph 6.1.2" is named by one page's path
+    only: the hits lead with that page's passages, for an asker who may see it."""
+    root = tmp_path / "releases"
+    (root / "restricted").mkdir(parents=True)
+    (root / "restricted" / "_access.yaml").write_text("groups: [security]\n")
+    for n in range(9):
+        (root / f"5-0-{n}.md").write_text(
+            f"# Accepted CVEs\n\nAccepted CVE: CVE-2023-100{n}. Security accepted this CVE "
+            "as a risk, and accepted CVEs are reviewed by security every quarter.\n"
+        )
+    (root / "restricted" / "6-1-2.md").write_text(
+        "# Accepted CVEs\n\nCVE-2023-32731 in caddy/caddy is a risk we live with.\n"
+    )
+    run_ingest(settings, root, embedder=FakeEmbedder())[2].close()
+    service = build_engine(settings, FakeEmbedder()).ask
+    question = "Which CVE did security accept as a risk in 6.1.2?"
+    reader = Principal(name="s", groups=["everyone", "security"])
+    reading, _ = service.read(service.query(question, reader))
+    assert reading is not None
+    assert reading.hits[0].chunk.source == "restricted/6-1-2.md"
+    reading, _ = service.read(service.query(question, ASKER))  # may not see the page
+    assert reading is not None
+    assert all(h.chunk.source != "restricted/6-1-2.md" for h in reading.hits)
+    plain, _ = service.read(service.query("Which CVE did security accept as a risk?", reader))
+    assert plain is not None
+    assert all(h.chunk.source != "restricted/6-1-2.md" for h in plain.hits)

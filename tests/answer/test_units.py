@@ -7,14 +7,16 @@ import numpy as np
 from answer.answerability import FEATURES, Model
 from answer.assemble import display
 from answer.drafts import Draft
-from answer.extractive import ExtractiveAnswerer
+from answer.extractive import Candidate, ExtractiveAnswerer
 from answer.overlap import Overlap
 from answer.question import (
     KIND_VALUE,
     PREFER,
     analyse,
+    identifiers,
     meets,
     named_documents,
+    naming,
     scope_names,
     spans,
     unstated_sums,
@@ -178,6 +180,14 @@ def _run(question: str, hits: list[Hit]) -> Draft:
     emb = FakeEmbedder()
     answerer = ExtractiveAnswerer(emb, Overlap(Bm25Encoder()), AnswerSettings())
     return answerer.answer(question, hits, np.asarray(emb.embed([question])[0]))
+
+
+def _fields(question: str, text: str) -> list[str]:
+    """The "Field: value" lines asked together, of one chunk's units."""
+    emb = FakeEmbedder()
+    answerer = ExtractiveAnswerer(emb, Overlap(Bm25Encoder()), AnswerSettings())
+    found = [Candidate(0, u.start, text[u.start : u.end], 0.0, u.kind) for u in units(text)]
+    return [c.text for c in answerer._asked_fields(found, analyse(question))]
 
 
 def _hits(chunks: list[tuple[str, str, str]]) -> list[Hit]:
@@ -461,6 +471,20 @@ def test_several_fields_asked_together_are_quoted_together() -> None:
     quoted = _answer("How many programmers can a Lead Programmer manage?", [("t.md", "T", titles)])
     assert quoted[0].startswith("Lead Programmer (L4)")
     assert not any(q.startswith("Programmer (L2)") for q in quoted)
+    # A value may repeat its own label's word ("CVE ID: CVE-2023-32731" for "which CVE"),
+    # and a row's first cell, which names the row, is one of its fields.
+    cves = (
+        "CVE ID: CVE-2023-32731; Affected Images: caddy/caddy; CVE Severity: High; "
+        "CVSS Base Score: 7.5; Sourcegraph Assessment: Info; Details: Caddy is used as a "
+        "proxy for the Sourcegraph frontend in some deployment types, but this vulnerability "
+        "is not exploitable as the frontend doesn't accept gRPC requests from any client."
+    )
+    lines = _fields("Which CVE did security accept as a risk, and in which image?", cves)
+    assert lines == ["CVE ID: CVE-2023-32731", "Affected Images: caddy/caddy"]
+    assert _fields("What are the deductible and copay on the Plus plan?", TABLE) == [
+        "Deductible: $2,000",  # not "Plan: Standard": the question asks no "which plan"
+        "Copay: $30",
+    ]
 
 
 def test_an_exclusion_question_prefers_the_exclusion() -> None:
@@ -1102,3 +1126,28 @@ def test_the_rest_of_a_row_cut_by_the_chunk_is_read_as_cells() -> None:
     assert ("sentence", "Capable of managing 2-3 L1-L3 SREs.") not in found
     quoted = _answer("Which SRE level manages other SREs?", [("ops.md", "Titles", tail)])
     assert any(q.startswith("Lead SRE (L4):") for q in quoted)
+
+
+def test_an_identifier_no_passage_names_is_refused() -> None:
+    """A release number or a code of capitals and digits that the question asks about
+    and no retrieved passage names (in its text, title, path or heading) is refused:
+    the levels are L2-L4, so "L1" is not covered. In the scene it refuses nothing."""
+    titles = (
+        "Programmer (L2): Works on features with guidance.\n\n"
+        "Senior Programmer (L3): Works on features alone."
+    )
+    hits = _hits([("titles-for-programmers.md", "Programmer titles", titles)])
+    refused = _run("What's expected of a Programmer at L1?", hits)
+    assert refused.refused and "identifier" in refused.reason
+    assert not _run("What's expected of a Programmer at L2?", hits).refused
+    assert not _run("What's expected of a programmer at level 2?", hits).refused
+    assert not _run("I was an L1 before. What's expected of a Senior Programmer?", hits).refused
+    cves = _hits([("trivy/5-1-2.md", "Accepted CVEs", "CVE ID: CVE-1; Severity: High.")])
+    assert not _run("Which CVE was accepted in 5.1.2?", cves).refused  # named by its path
+    assert _run("Which CVE was accepted in 5.4.0?", cves).refused
+    assert identifiers("SOC2 and v2.0, not 5.2, $5.2.1, 4th, 1990s or CVE-2023-1") == [
+        "SOC2",
+        "v2.0",
+    ]
+    assert naming("SOC2").search("our SOC 2 report") and not naming("IC3").search("XIC3")
+    assert naming("5.1.2").search("trivy/5_1_2.md") and not naming("5.1.2").search("5.1.20")
