@@ -231,12 +231,12 @@ class AskService:
         if not missing:
             return hits
         key = (version.version, version.revision)
-        if key not in self._titles:
-            self._titles = {key: self.records.titles(version.version)}
+        titles = self._titles.get(key)
+        if titles is None:  # read once per version (the dict is replaced whole: thread-safe)
+            titles = self.records.titles(version.version)
+            self._titles = {key: titles}
         named = [
-            path
-            for path, title in self._titles[key]
-            if any(found.search(f"{title} {path}") for found in missing)
+            path for path, title in titles if any(f.search(f"{title} {path}") for f in missing)
         ]
         if not named or len(named) > NAMED_DOCUMENTS:
             return hits

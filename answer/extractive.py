@@ -149,10 +149,12 @@ class ExtractiveAnswerer:
         candidates = self._candidates(question, hits, q_terms, asked, scoped)
         if not candidates or not q_terms:
             return Draft(refused=True, reason="no passage shares the question's terms")
-        missing = unnamed(" ".join(asked.parts), hits)
-        if missing:  # "What's expected of a QA Tester at *L1*?" where the levels are L2-L4
+        # "What's expected of a QA Tester at *L1*?" where the levels are L2-L4
+        unknown = [p for p in asked.parts if unnamed(p, hits)]
+        if len(unknown) == len(asked.parts):
             return Draft(refused=True, reason="no passage names the identifier asked about")
         unstated = self._unstated(asked, hits, candidates)
+        unstated += [p for p in unknown if p not in unstated]
         if len(unstated) == len(asked.parts):
             return Draft(refused=True, reason="no passage states the figure asked for")
         top = sorted(candidates, key=lambda c: (-c.score, c.hit, c.start))[:RERANK]

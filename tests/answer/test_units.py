@@ -1142,6 +1142,9 @@ def test_an_identifier_no_passage_names_is_refused() -> None:
     assert not _run("What's expected of a Programmer at L2?", hits).refused
     assert not _run("What's expected of a programmer at level 2?", hits).refused
     assert not _run("I was an L1 before. What's expected of a Senior Programmer?", hits).refused
+    # In a two-part question, the other part is answered and that one named as uncovered.
+    both = _run("What's expected of a Senior Programmer, and what about an L1?", hits)
+    assert not both.refused and both.uncovered == ["what about an L1"]
     cves = _hits([("trivy/5-1-2.md", "Accepted CVEs", "CVE ID: CVE-1; Severity: High.")])
     assert not _run("Which CVE was accepted in 5.1.2?", cves).refused  # named by its path
     assert _run("Which CVE was accepted in 5.4.0?", cves).refused
