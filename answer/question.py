@@ -309,13 +309,10 @@ def _versioned(question: str, hits: list[Hit]) -> set[int]:
     documents do not."""
     out: set[int] = set()
     for version in dict.fromkeys(_VERSION.findall(question)):
-        digits = r"[._-]".join(version.split("."))
-        found = re.compile(rf"(?<![\d.-]){digits}(?!\d|[._-]\d)")
-        naming = {
-            i for i, h in enumerate(hits) if found.search(f"{h.chunk.title} {h.chunk.source}")
-        }
-        if 0 < len(naming) < len(hits):
-            out |= naming
+        found = naming(version)
+        named = {i for i, h in enumerate(hits) if found.search(f"{h.chunk.title} {h.chunk.source}")}
+        if 0 < len(named) < len(hits):
+            out |= named
     return out
 
 

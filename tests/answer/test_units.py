@@ -176,16 +176,18 @@ def test_answer_text_is_plain() -> None:
     assert display("Items:\n\n• A\n\n• B") == "Items: • A • B"
 
 
+def _answerer() -> ExtractiveAnswerer:
+    return ExtractiveAnswerer(FakeEmbedder(), Overlap(Bm25Encoder()), AnswerSettings())
+
+
 def _run(question: str, hits: list[Hit]) -> Draft:
-    emb = FakeEmbedder()
-    answerer = ExtractiveAnswerer(emb, Overlap(Bm25Encoder()), AnswerSettings())
-    return answerer.answer(question, hits, np.asarray(emb.embed([question])[0]))
+    answerer = _answerer()
+    return answerer.answer(question, hits, np.asarray(answerer.embedder.embed([question])[0]))
 
 
 def _fields(question: str, text: str) -> list[str]:
     """The "Field: value" lines asked together, of one chunk's units."""
-    emb = FakeEmbedder()
-    answerer = ExtractiveAnswerer(emb, Overlap(Bm25Encoder()), AnswerSettings())
+    answerer = _answerer()
     found = [Candidate(0, u.start, text[u.start : u.end], 0.0, u.kind) for u in units(text)]
     return [c.text for c in answerer._asked_fields(found, analyse(question))]
 
@@ -1065,7 +1067,7 @@ def test_a_name_the_question_uses_is_held_by_its_documents_units() -> None:
 
 def _scores(question: str, text: str) -> dict[str, float]:
     """Each unit's first words -> its candidate score (before the embedding rerank)."""
-    answerer = ExtractiveAnswerer(FakeEmbedder(), Overlap(Bm25Encoder()), AnswerSettings())
+    answerer = _answerer()
     hits = _hits([("page.md", "Page", text)])
     terms = answerer.overlap.question_terms(question)
     found = answerer._candidates(question, hits, terms, analyse(question), set())
