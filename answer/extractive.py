@@ -71,9 +71,12 @@ NEXT_WORDS = 60  # the best unit and the sentence after (or before) it: at most 
 COMPLEMENT = 0.5  # a unit adding question terms the answer lacks: its least share of the best
 RUNNER_UP = 0.8  # a runner-up within this share of the best score is quoted too
 VALUED = 0.5  # a unit with the value a part asks for that no chosen unit holds: least share
-# A part asking how many days (weeks, ...) needs a duration stated, as "how much" with a
+# A part asking how many (business) days, weeks ... needs a duration stated, as "how much" with a
 # money word needs a sum ("how long" is not one: "until you leave" answers it too).
-COUNTED = re.compile(r"\bhow many (?:minutes|hours|days|weeks|months|years)\b", re.I)
+COUNTED = re.compile(
+    r"\bhow many (?:[a-z-]+ )?(?:minutes|hours|days|weeks|months|years)\b",  # "business days"
+    re.I,
+)
 # The thing a question asks which one of: "*which CVE* did we accept?", "what image?".
 WHICH = re.compile(r"\b(?:which|what)\s+([a-z]\w*)", re.I)
 # A question asking which questions to ask is answered by the document's questions.
@@ -137,7 +140,7 @@ class ExtractiveAnswerer:
         """What changes answers: part of the cache key (the units version moves with the
         selection rules, so cached answers of older rules expire)."""
         return (
-            f"extractive:units-v27:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
+            f"extractive:units-v28:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
             f":answerability={self.model.digest()}"
         )
 

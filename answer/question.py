@@ -301,7 +301,35 @@ def named_documents(question: str, hits: list[Hit], terms: Callable[[str], set[i
     wanted = terms(" ".join(names))
     labels = [terms(document_label(h)) & wanted for h in hits]
     scope = {t for t in wanted if 0 < sum(t in label for label in labels) < len(labels)}
+    scope -= _shared(question, hits, labels, terms)
     return named | {i for i, label in enumerate(labels) if label & scope}
+
+
+def _shared(
+    question: str,
+    hits: list[Hit],
+    labels: list[set[int]],
+    terms: Callable[[str], set[int]],
+) -> set[int]:
+    """The terms of a name of several words that a document whose title lacks them uses
+    in its text: a name the documents share ("*Northwind Health*'s nursing care" names the
+    insurer both plans are from, not the "Northwind Health Plus" plan its title holds)."""
+    out: set[int] = set()
+    for run in _RUN.findall(question):
+        words = run.split()
+        # The whole run, or without its first word ("*Does* Northwind Health cover ...")
+        for name in (" ".join(words), " ".join(words[1:])):
+            held = terms(name)
+            if " " in name and any(
+                not held <= label and name.casefold() in hit.chunk.text.casefold()
+                for hit, label in zip(hits, labels, strict=True)
+            ):
+                out |= held
+                break
+    return out
+
+
+_RUN = re.compile(r"\b[A-Z][a-zA-Z]+(?:\s+[A-Z][a-zA-Z]+)+")  # capitalised words in a row
 
 
 def _versioned(question: str, hits: list[Hit]) -> set[int]:

@@ -554,6 +554,18 @@ def test_the_document_a_question_names_is_scoped() -> None:
     assert named_documents("Standard plan: my copay?", hits, terms) == {1}
     assert named_documents("I'm new. Standard plan copay?", hits, terms) == {1}
     assert named_documents("What is the copay?", hits, terms) == set()
+    # A name of several words that a document whose title lacks it uses too is a name
+    # they share (the insurer), not the name of the one whose title holds it.
+    insurer = _hits(
+        [
+            ("Northwind_Health_Plus.pdf", "Northwind Health Plus Plan", "Copays are $20."),
+            ("Northwind_Standard.pdf", "Benefits", "Northwind Health sets copays at $30."),
+        ]
+    )
+    assert named_documents("What copay does Northwind Health charge?", hits, terms) == {0, 2}
+    assert named_documents("What copay does Northwind Health charge?", insurer, terms) == set()
+    assert named_documents("Does Northwind Health charge copays?", insurer, terms) == set()
+    assert named_documents("What is the Northwind Health Plus copay?", insurer, terms) == {0}
     # A version number names the release page whose title or path holds it, with dots
     # or dashes; a longer or shorter number, an amount and a percentage name none.
     releases = _hits(
@@ -966,6 +978,9 @@ def test_a_number_of_days_no_passage_states_is_not_answered() -> None:
     )
     question = "How many days does Loom creator access last?"
     _refused_until_stated(question, text, " Creator access lasts 14 days.", "14 days")
+    # A count of business (working, calendar ...) days is a count of days too.
+    question = "Within how many business days is creator access granted?"
+    _refused_until_stated(question, text, " Access is granted in 2 business days.", "2 business")
     # The scene a part is set in may share no word with the unit that answers it.
     leave = "Leave\n\nYou can take ten days of bereavement leave for a close relative's death."
     draft = _run(
