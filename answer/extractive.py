@@ -170,6 +170,7 @@ class ExtractiveAnswerer:
         best = top[0]
         chosen, uncovered = self._choose(top, candidates, hits, asked, scoped)
         uncovered += [p for p in unstated if p not in uncovered]
+        uncovered = [p for p in uncovered if p not in asked.told]  # a statement asks nothing
         chosen.sort(key=lambda c: (c.hit != best.hit, c.hit, c.start))  # best chunk first
         values = features(
             self._evidence(question, q_terms, best, hits, _value_coverage(self, asked, candidates))

@@ -175,6 +175,7 @@ class Asked:
     parts: tuple[str, ...]
     kinds: tuple[str, ...]  # one per part ("" when no kind is recognised)
     context: str = ""  # the scene-setting sentences: the topic a terse part refers to
+    told: tuple[str, ...] = ()  # parts that state rather than ask: never named as uncovered
 
 
 # A leading condition ("If I expense a monitor that costs $1,000, who owns it?") says when,
@@ -253,13 +254,33 @@ _STATEMENT = re.compile(
 )
 
 
+# A sentence telling the reader what to do asks too: "Is it different? *Give both numbers.*"
+_INSTRUCTION = re.compile(
+    r"^(?:please\s+)?(?:give|tell|list|name|show|explain|describe|include|compare|summari[sz]e"
+    r"|provide|state|say|quote|mention|spell|walk|break)\b",
+    re.I,
+)
+
+
+def _told(question: str) -> set[str]:
+    """The sentences of ``question`` that state rather than ask (as parts are written): one
+    ending in a full stop beside one that asks sets the scene ("A report of mine hits five
+    years. What can we spend on the gift?"), unless it is an instruction."""
+    sentences = re.split(r"(?<=[.?!])\s+", question.strip())
+    if not any(s.endswith("?") for s in sentences):
+        return set()
+    return {s.strip(" ?.") for s in sentences if s.endswith(".") and not _INSTRUCTION.match(s)}
+
+
 def analyse(question: str) -> Asked:
     """Parts (at most three) and the value kind each asks for."""
     parts = tuple(p.strip(" ?.") for p in _SPLIT.split(question.strip()) if len(p.split()) >= 2)
     asking = tuple(p for p in parts if not _STATEMENT.match(p))
     context = " ".join(p for p in parts if p not in asking) if asking else ""
     parts = (asking or parts)[:3] or (question.strip(" ?"),)
-    return Asked(parts=parts, kinds=tuple(_kind(p) for p in parts), context=context)
+    stated = _told(question)
+    told = tuple(p for p in parts if p in stated)
+    return Asked(parts=parts, kinds=tuple(_kind(p) for p in parts), context=context, told=told)
 
 
 _NAME = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][a-zA-Z]+")

@@ -238,6 +238,12 @@ def test_a_part_no_passage_covers_is_named() -> None:
         [("gym.md", "Gym", text)],
     )
     assert "$30" in quoted[0] and "uncovered: which parking garage do we validate" in quoted
+    # A sentence that sets the scene asks nothing, so it is never named as not covered;
+    # an instruction ("Give ...") asks.
+    scene = "A teammate of mine moved to the Lisbon office. How much is the gym allowance?"
+    quoted = _answer(scene, [("gym.md", "Gym", text)])
+    assert "$30" in quoted[0] and not any(q.startswith("uncovered") for q in quoted)
+    assert analyse("Is the Lisbon allowance different? Give both numbers.").told == ()
 
 
 def test_a_part_no_passage_covers_does_not_count_against_the_part_answered() -> None:
