@@ -304,7 +304,7 @@ class ExtractiveAnswerer:
                 if max((x[0] for x in scored), default=0.0) < UNCOVERED:
                     uncovered.append(part)
         for part, kind in zip(asked.parts, asked.kinds, strict=True):
-            valued = _valued(kind, chosen, everything, room)
+            valued = _valued(kind, chosen, everything, room, hits)
             if valued is not None and fits(valued):  # "... and which address does it go to?"
                 chosen.append(valued)
                 if part in uncovered:
@@ -604,19 +604,26 @@ def _valued(
     chosen: list[Candidate],
     everything: list[Candidate],
     room: Callable[[Candidate], bool],
+    hits: list[Hit],
 ) -> Candidate | None:
     """For a part asking for a kind of value (an amount, a duration, a frequency, a date, a
     number, a contact) that no chosen unit holds: the best-scoring unit holding one, if it
-    scores at least ``VALUED`` of the best unit and fits. A part too terse to be matched by
-    its own words ("which address does it go to?") is still answered by its value."""
+    scores at least ``VALUED`` of the best unit or is of the best unit's document, and
+    fits. A part too terse to be matched by its own words ("which address does it go
+    to?") is still answered by its value, which the page answering the rest most likely
+    holds ("All invoices should be sent to ap@…", further down the invoicing page)."""
     value = KIND_VALUE.get(kind)
     if value is None or any(value.search(c.text) for c in chosen):
         return None
     floor = VALUED * chosen[0].score
+    doc = hits[chosen[0].hit].chunk.doc_id
     pool = [
         c
         for c in everything
-        if c.kind != "list" and c.score >= floor and value.search(c.text) and room(c)
+        if c.kind != "list"
+        and (c.score >= floor or hits[c.hit].chunk.doc_id == doc)
+        and value.search(c.text)
+        and room(c)
     ]
     return max(pool, key=lambda c: (c.score, -c.hit, -c.start), default=None)
 

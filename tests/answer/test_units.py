@@ -7,7 +7,7 @@ import numpy as np
 from answer.answerability import FEATURES, Model
 from answer.assemble import display
 from answer.drafts import Draft
-from answer.extractive import Candidate, ExtractiveAnswerer
+from answer.extractive import Candidate, ExtractiveAnswerer, _valued
 from answer.overlap import Overlap
 from answer.question import (
     KIND_VALUE,
@@ -839,6 +839,25 @@ def test_a_terse_part_gets_a_unit_holding_the_value_it_asks_for() -> None:
     )
     assert quoted[0].startswith("Contractors submit monthly invoices as early as the 20th")
     assert billing in quoted
+
+
+def test_a_terse_part_gets_the_value_from_the_page_answering_the_rest() -> None:
+    """A value the terse part asks for that the page answering the rest holds, further
+    down, is quoted however low that passage scores; elsewhere it must score at least
+    ``VALUED`` of the best unit."""
+    hits = _hits(
+        [
+            ("invoices.md", "Invoices", "Submit invoices from the 20th of the month."),
+            ("billing.md", "Billing", "Vendors email billing@example.com for refunds."),
+            ("invoices.md", "Invoices", "The mailbox for them is ap@example.com."),
+        ]
+    )
+    best = Candidate(0, 0, hits[0].chunk.text, 0.5, score=1.0)
+    elsewhere = Candidate(1, 0, hits[1].chunk.text, 0.2, score=0.4)
+    same_page = Candidate(2, 0, hits[2].chunk.text, 0.1, score=0.1)
+    found = _valued("contact", [best], [best, elsewhere, same_page], lambda c: True, hits)
+    assert found is same_page
+    assert _valued("contact", [best], [best, elsewhere], lambda c: True, hits) is None
 
 
 def test_the_value_a_part_asks_for_comes_before_close_runners_up() -> None:
