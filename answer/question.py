@@ -119,7 +119,15 @@ _KINDS = (
             re.I,
         ),
     ),
-    ("person", re.compile(r"\b(?:who|whom)\b(?! (?:is|are) eligible| qualif| can)", re.I)),
+    (
+        "person",
+        re.compile(
+            r"\b(?:who|whom)\b(?! (?:is|are) eligible| qualif| can)"
+            r"|\b(?:which|what) (?:agency|organi[sz]ation|provider|vendor|company|team|department"
+            r"|body|authority|office|committee|person|role)\b",
+            re.I,
+        ),
+    ),
     # "When do I ...", but not a clause that sets the case ("... per night when traveling").
     (
         "date",

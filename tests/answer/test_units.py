@@ -618,6 +618,12 @@ def test_a_leading_condition_does_not_decide_the_kind() -> None:
     assert analyse("Which address does my invoice go to?").kinds == ("contact",)
     assert analyse("Who handles that, and what's their email?").kinds == ("person", "contact")
     assert analyse("What's the email policy?").kinds == ("",)
+    # "Which agency (provider, team ...)" asks who, as "who" does: a unit naming the
+    # "North Carolina Department of Insurance" holds the kind of value it asks for.
+    asked = analyse("How long do I have, and which agency does the external review?")
+    assert asked.kinds == ("duration", "person")
+    assert analyse("What team looks after laptops?").kinds == ("person",)
+    assert analyse("What teams exist?").kinds == ("",)
 
 
 def test_the_opening_question_word_outranks_a_topic_word() -> None:
