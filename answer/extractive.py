@@ -37,6 +37,7 @@ from answer.question import (
     meets,
     named_documents,
     scope_names,
+    set_aside,
     spans,
     sum_of,
     sum_parts,
@@ -146,6 +147,9 @@ class ExtractiveAnswerer:
 
     def answer(self, question: str, hits: list[Hit], query_vector: np.ndarray) -> Draft:
         """Pick units and estimate how well they answer (``evidence``, 0..1)."""
+        # "For profit sharing (not the liquidity pool), when ...": what the question sets
+        # aside is not among the terms a unit is matched on.
+        question = set_aside(question)
         q_terms = self.overlap.question_terms(question)
         asked = analyse(question)
         scoped = self._scoped(question, hits, q_terms)

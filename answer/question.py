@@ -28,6 +28,7 @@ __all__ = [
     "named_documents",
     "naming",
     "scope_names",
+    "set_aside",
     "spans",
     "sum_parts",
     "unnamed",
@@ -278,6 +279,22 @@ def _told(question: str) -> set[str]:
     if not any(s.endswith("?") for s in sentences):
         return set()
     return {s.strip(" ?.") for s in sentences if s.endswith(".") and not _INSTRUCTION.match(s)}
+
+
+# What the question sets aside: "For profit sharing *(not the liquidity pool)*, when ...",
+# "On Standard, not Plus, what ...".
+_SET_ASIDE = re.compile(
+    r"\(\s*(?:but\s+)?not\s+(?:the\s+|a\s+|an\s+|my\s+|our\s+)?([^()]{2,60}?)\s*\)"
+    r"|,\s*(?:but\s+)?not\s+(?:the\s+|a\s+|an\s+|my\s+|our\s+)?([^,?.;]{2,40}?)\s*,",
+    re.I,
+)
+
+
+def set_aside(question: str) -> str:
+    """The question without what it sets aside ("For profit sharing (not the liquidity
+    pool), when ..." is "For profit sharing, when ...")."""
+    kept = _SET_ASIDE.sub(lambda m: "," if m.group().startswith(",") else "", question)
+    return re.sub(r"\s+([,?.])", r"\1", kept).strip() if kept != question else question
 
 
 def analyse(question: str) -> Asked:

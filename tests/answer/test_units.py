@@ -18,6 +18,7 @@ from answer.question import (
     named_documents,
     naming,
     scope_names,
+    set_aside,
     spans,
     unstated_sums,
     violates,
@@ -610,6 +611,31 @@ def test_value_coverage_asks_whether_the_value_is_about_the_question() -> None:
     assert off.features is not None and on.features is not None
     assert off.features["value_coverage"] == 0.0
     assert on.features["value_coverage"] >= 0.75  # all but "long"
+
+
+def test_what_the_question_sets_aside_is_not_matched() -> None:
+    """ "For profit sharing (not the liquidity pool)": the liquidity pool's sentence,
+    which holds more of the question's words, is not the answer."""
+    pool = (
+        "Liquidity pool\n\nYou accrue one liquidity pool share per month from your second "
+        "anniversary, and you max out your liquidity pool shares after 10 years."
+    )
+    profit = (
+        "Profit sharing\n\nYou accrue one share per month from your second anniversary, "
+        "and you max out your shares at 6 years."
+    )
+    question = "For profit sharing (not the liquidity pool), when do my shares max out?"
+    hits = [
+        Hit(chunk=make_chunk(text, "benefits.md", title="Benefits", section=section), score=0.8)
+        for text, section in (
+            (pool, "Benefits > Liquidity pool"),
+            (profit, "Benefits > Profit sharing"),
+        )
+    ]
+    assert "6 years" in _run(question, hits).sentences[0].text
+    assert set_aside(question) == "For profit sharing, when do my shares max out?"
+    assert set_aside("On Standard, not Plus, what's the copay?") == "On Standard, what's the copay?"
+    assert set_aside("Is it not covered?") == "Is it not covered?"
 
 
 def test_a_leading_condition_does_not_decide_the_kind() -> None:
