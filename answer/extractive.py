@@ -186,6 +186,13 @@ class ExtractiveAnswerer:
             alone = self._judged_alone(asked, uncovered, best, hits, candidates)
             if self.model.score(alone) > self.model.score(values):
                 values = alone
+        if len(asked.parts) > 1 and not uncovered:
+            # Each part answered by a unit of its own: the answer is as good as its worst
+            # answered part, which may be better than the best unit judged against all.
+            each = [self._part_values(p, chosen, hits, candidates) for p in asked.parts]
+            worst = min(each, key=self.model.score)
+            if self.model.score(worst) > self.model.score(values):
+                values = worst
         return Draft(
             sentences=[
                 DraftSentence(c.text, c.hit, c.start, c.more, c.label, c.also) for c in chosen
@@ -194,6 +201,22 @@ class ExtractiveAnswerer:
             features=values,
             uncovered=uncovered,
         )
+
+    def _part_values(
+        self, part: str, chosen: list[Candidate], hits: list[Hit], candidates: list[Candidate]
+    ) -> dict[str, float]:
+        """The model's inputs for one part of a question, judged by the chosen unit that
+        holds most of its terms (under its heading), its similarity to the part alone."""
+        p_terms = self.overlap.question_terms(part)
+
+        def cover(c: Candidate) -> float:
+            return self.overlap.coverage(p_terms, f"{hits[c.hit].chunk.section}\n{c.text}")
+
+        best = max(chosen, key=lambda c: (cover(c), c.score, -c.hit, -c.start))
+        asked, unit = self.vectors.embed([part, best.text])
+        best = replace(best, overlap=cover(best), similarity=float(np.dot(asked, unit)))
+        coverage = _value_coverage(self, analyse(part), candidates)
+        return features(self._evidence(part, p_terms, best, hits, coverage))
 
     def _judged_alone(
         self,

@@ -638,6 +638,25 @@ def test_what_the_question_sets_aside_is_not_matched() -> None:
     assert set_aside("Is it not covered?") == "Is it not covered?"
 
 
+def test_a_question_of_two_parts_answered_apart_is_judged_part_by_part() -> None:
+    """Each part answered by a unit of its own: the estimate is at least that of its worst
+    answered part (here a model that reads only the unit's coverage), although no single
+    unit holds the terms of both parts."""
+    coef = [1.0 if n == "sentence_coverage" else 0.0 for n in FEATURES]
+    model = Model(list(FEATURES), [0.0] * len(FEATURES), [1.0] * len(FEATURES), coef, 0.0)
+    emb = FakeEmbedder()
+    answerer = ExtractiveAnswerer(emb, Overlap(Bm25Encoder()), AnswerSettings(), model=model)
+    text = (
+        "Our 401k plan is administered by Vanguard for every employee. "
+        "The company matches your retirement contributions up to 6% of salary."
+    )
+    question = "Who administers the 401k plan, and how much are retirement contributions matched?"
+    draft = answerer.answer(question, _hits([("b.md", "Benefits", text)]), emb.embed([question])[0])
+    assert not draft.uncovered and len(draft.sentences) == 2
+    assert draft.features is not None and draft.features["sentence_coverage"] >= 0.7
+    assert draft.evidence == round(model.score(draft.features), 4) > 0.65
+
+
 def test_a_leading_condition_does_not_decide_the_kind() -> None:
     assert analyse("If a monitor costs more than $1,000, who owns it?").kinds == ("person",)
     assert analyse("When is payday, roughly?").kinds == ("date",)
