@@ -124,8 +124,9 @@ _KINDS = (
         "person",
         re.compile(
             r"\b(?:who|whom)\b(?! (?:is|are) eligible| qualif| can)"
-            r"|\b(?:which|what) (?:agency|organi[sz]ation|provider|vendor|company|team|department"
-            r"|body|authority|office|committee|person|role)\b",
+            # "which agency (team ...)", not "which provider": a name ("Maven") answers that
+            r"|\b(?:which|what) (?:agency|team|department|body|authority|office|committee"
+            r"|person|role)\b",
             re.I,
         ),
     ),
