@@ -184,8 +184,13 @@ DECLARATIVE_NEGATION = re.compile(
     r"|\b(?:not (?:sure|certain|clear)|no idea)\b",  # a hedge: "Not sure whether ... — who?"
     re.I,
 )
-# An ordinal inside a compound names no number: "the *first-half* trip" is "1H".
-ORDINAL_COMPOUND = re.compile(r"\b(?:first|second|third|fourth|fifth)-[a-z]+", re.I)
+# An ordinal inside a compound names no number: "the *first-half* trip" is "1H"; nor does
+# one after "a" ("a *second* job" is another job) or in "third party".
+ORDINAL_COMPOUND = re.compile(
+    r"\b(?:first|second|third|fourth|fifth)-[a-z]+|\ban? (?:second|third|fourth|fifth)\b"
+    r"|\bthird[- ]part(?:y|ies)\b",
+    re.I,
+)
 ACRONYM_PLURAL = re.compile(r"^([A-Z]{2,})s$")  # "FSAs" is found as "FSA"
 
 

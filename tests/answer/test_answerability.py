@@ -163,6 +163,12 @@ def test_number_words_match_their_digits_and_only_whole_words() -> None:
     asked = "When is the first-half trip?"
     assert features(_evidence(asked, trips))["numbers_missing_sentence"] == 0
     assert features(_evidence("Who was the first CEO?", trips))["numbers_missing_sentence"] == 1
+    # Nor does one after "a" ("a second job" is another job), nor "third party".
+    rule = "You can't work for another company in our industry."
+    asked = "Can I work a second job, or for a third party?"
+    assert features(_evidence(asked, rule))["numbers_missing_sentence"] == 0
+    asked = "Who ran the second trip?"
+    assert features(_evidence(asked, rule))["numbers_missing_sentence"] == 1
     # A number the unit's heading holds is the unit's: "Accepted CVEs for 5.2.1 > ..."
     release = "CVE ID: CVE-7; CVSS Base Score: 9.8"
     asked = "In 5.2.1, what's the base score of CVE-7?"
