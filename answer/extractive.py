@@ -607,22 +607,25 @@ def _value_coverage(
     """For each part asking for a kind of value: the share of the part's terms in the best
     unit (its own words) holding such a value; the lowest over those parts. A question
     asking for no value kind: the share of its terms in the best unit."""
+    terms = answerer.overlap.question_terms
     asking = [
-        (p, KIND_VALUE[k]) for p, k in zip(asked.parts, asked.kinds, strict=True) if k in KIND_VALUE
+        (terms(p), KIND_VALUE[k])
+        for p, k in zip(asked.parts, asked.kinds, strict=True)
+        if k in KIND_VALUE
     ]
     if not asking:
-        q_terms = answerer.overlap.question_terms(" ".join(asked.parts))
+        q_terms = terms(" ".join(asked.parts))
         return max((answerer.overlap.coverage(q_terms, c.text) for c in candidates), default=0.0)
     return min(
         max(
             (
-                answerer.overlap.coverage(answerer.overlap.question_terms(part), c.text)
+                answerer.overlap.coverage(p_terms, c.text)
                 for c in candidates
                 if value.search(c.text)
             ),
             default=0.0,
         )
-        for part, value in asking
+        for p_terms, value in asking
     )
 
 
