@@ -183,7 +183,8 @@ class ExtractiveAnswerer:
             # The answer names the part the documents don't cover, and that part may not
             # count against the rest: judged as if the covered parts were asked alone too,
             # the better estimate stands.
-            alone = self._judged_alone(asked, uncovered, best, hits, candidates)
+            covered = " ".join(p for p in asked.parts if p not in uncovered)
+            alone = self._judged_as(covered, best, hits, candidates)
             if self.model.score(alone) > self.model.score(values):
                 values = alone
         if len(asked.parts) > 1 and not uncovered:
@@ -208,26 +209,24 @@ class ExtractiveAnswerer:
         """The model's inputs for one part of a question, judged by the chosen unit that
         holds most of its terms (under its heading), its similarity to the part alone."""
         p_terms = self.overlap.question_terms(part)
+        best = max(
+            chosen,
+            key=lambda c: (
+                self.overlap.coverage(p_terms, f"{hits[c.hit].chunk.section}\n{c.text}"),
+                c.score,
+                -c.hit,
+                -c.start,
+            ),
+        )
+        part_vector, unit_vector = self.vectors.embed([part, best.text])
+        best = replace(best, similarity=float(np.dot(part_vector, unit_vector)))
+        return self._judged_as(part, best, hits, candidates)
 
-        def cover(c: Candidate) -> float:
-            return self.overlap.coverage(p_terms, f"{hits[c.hit].chunk.section}\n{c.text}")
-
-        best = max(chosen, key=lambda c: (cover(c), c.score, -c.hit, -c.start))
-        asked, unit = self.vectors.embed([part, best.text])
-        best = replace(best, overlap=cover(best), similarity=float(np.dot(asked, unit)))
-        coverage = _value_coverage(self, analyse(part), candidates)
-        return features(self._evidence(part, p_terms, best, hits, coverage))
-
-    def _judged_alone(
-        self,
-        asked: Asked,
-        uncovered: list[str],
-        best: Candidate,
-        hits: list[Hit],
-        candidates: list[Candidate],
+    def _judged_as(
+        self, question: str, best: Candidate, hits: list[Hit], candidates: list[Candidate]
     ) -> dict[str, float]:
-        """The model's inputs for the question's covered parts alone."""
-        question = " ".join(p for p in asked.parts if p not in uncovered)
+        """The model's inputs for ``question`` (the covered parts, or one part) answered by
+        ``best``, read under its heading."""
         q_terms = self.overlap.question_terms(question)
         context = f"{hits[best.hit].chunk.section}\n{best.text}"
         best = replace(best, overlap=self.overlap.coverage(q_terms, context))
