@@ -28,10 +28,12 @@ from answer.answerability import Evidence, Model, features, opposite_terms
 from answer.drafts import Draft, DraftSentence
 from answer.overlap import Overlap
 from answer.question import (
+    FIGURE_STATED,
     KIND_VALUE,
     PREFER,
     SUM_STATED,
     Asked,
+    amount_parts,
     analyse,
     document_label,
     meets,
@@ -141,7 +143,7 @@ class ExtractiveAnswerer:
         """What changes answers: part of the cache key (the units version moves with the
         selection rules, so cached answers of older rules expire)."""
         return (
-            f"extractive:units-v28:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
+            f"extractive:units-v29:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
             f":answerability={self.model.digest()}"
         )
 
@@ -427,6 +429,10 @@ class ExtractiveAnswerer:
         of unpaid leave" to "how many days of jury duty leave?")."""
         counted = [p for p in asked.parts if COUNTED.search(p)]
         out = self._stated_apart(asked, hits, candidates, counted, KIND_VALUE["duration"])
+        money, figures = amount_parts(asked)
+        for parts, value in ((money, SUM_STATED), (figures, FIGURE_STATED)):
+            parts = [p for p in parts if p not in out and not COUNTED.search(p)]
+            out += self._stated_apart(asked, hits, candidates, parts, value)
         asking = sum_parts(asked)
         if not asking:
             return out

@@ -202,6 +202,34 @@ def sum_parts(asked: Asked) -> list[str]:
     ]
 
 
+# A part asking for an amount the way one asks for a value ("What's the *dollar cap* on
+# ambulance transport?", "what *per-mile rate* …?", "*Which* limit …?"), not whether ("Can I
+# put a Soho House membership on the *stipend*?") or what happens ("*What happens* when the
+# time *limit* runs out?"). A leading clause ("If I drive my own car, what …") is passed over.
+VALUE_ASKED = re.compile(r"^(?:[^,?]*,\s*)?(?:what(?! happens)|how (?:much|many)|which)\b", re.I)
+MONEY_NAMED = re.compile(rf"{_MONEY}|\bpercent\w*|\bdollars?\b", re.I)
+# Any figure: a sum, a number in digits or words ("the maximum number of guests is *ten*").
+FIGURE_STATED = re.compile(
+    rf"{SUM_STATED.pattern}|(?<![A-Za-z])\d"
+    r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty)\b",
+    re.I,
+)
+
+
+def amount_parts(asked: Asked) -> tuple[list[str], list[str]]:
+    """The parts asking for an amount as a value that ``sum_parts`` leaves out: those
+    naming money (a sum answers them: "what per-mile rate does the plan reimburse?"), and
+    the rest (any figure answers them: "what's the maximum number of people …?")."""
+    summed = sum_parts(asked)
+    valued = [
+        part
+        for part, kind in zip(asked.parts, asked.kinds, strict=True)
+        if kind == "amount" and part not in summed and VALUE_ASKED.search(part)
+    ]
+    money = [p for p in valued if MONEY_NAMED.search(p)]
+    return money, [p for p in valued if p not in money]
+
+
 # The thing a sum is asked of, when a part names it by a noun that has no other reading:
 # "the *deductible* on the PPO 250 plan", "the monthly *premium* for employee-only
 # coverage". A figure stated of something else ("$250 for mental health apps", "$6,000

@@ -1045,6 +1045,32 @@ def _refused_until_stated(question: str, text: str, stated: str, wanted: str) ->
     assert not draft.refused and wanted in " ".join(s.text for s in draft.sentences)
 
 
+def test_an_amount_asked_as_a_value_needs_a_figure_stated() -> None:
+    """A part asking for an amount as a value ("what's the dollar limit …", "what's the
+    maximum …")
+    needs a unit about it that states one: a sum where money or a share is named, any
+    figure where not. Asking whether, or what happens, needs none."""
+    text = (
+        "Travel\n\nThe plan covers ambulance transport to the nearest hospital, up to the "
+        "plan's limit. Parking at the clinic costs $12 a day."
+    )
+    question = "What's the dollar limit on ambulance transport?"
+    _refused_until_stated(question, text, " Ambulance transport is capped at $900.", "$900")
+    wages = "Leave\n\nWorkers' compensation pays a portion of the wages you lose."
+    question = "What's the weekly wage limit workers' compensation pays?"
+    _refused_until_stated(question, wages, " It pays up to $800 of lost wages a week.", "$800")
+    rooms = "Rooms\n\nThe quiet room has a maximum occupancy. Book it in the room calendar."
+    question = "What's the maximum occupancy of the quiet room?"
+    _refused_until_stated(
+        question, rooms, " The quiet room maximum occupancy is 4 people.", "4 people"
+    )
+    for asked in (
+        "Is there a maximum occupancy for the quiet room?",
+        "What happens when the quiet room is over its maximum occupancy?",
+    ):
+        assert not _run(asked, _hits([("page.md", "Page", rooms)])).refused, asked
+
+
 def test_a_number_of_days_no_passage_states_is_not_answered() -> None:
     """ "How many days ...?" needs a duration stated by a unit about it, as "how much"
     needs a sum; a unit stating another duration is about something else."""
