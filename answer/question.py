@@ -74,7 +74,8 @@ PREFER = {
     "person": re.compile(
         r"\b(?:team|manager|lead|head of|director|officer|department|representative|supervisor"
         r"|committee|council|board|ceo|cto|cfo|coo|founders?|hr|people ops|recruiter|admin\w*"
-        r"|nurse|doctor|physician|pharmacist|therapist|specialist|reviewer|owner|partner|vendor)\b",
+        r"|nurse|doctor|physician|pharmacist|therapist|specialist|reviewer|owner|partner|vendor"
+        r"|vp|vice president|sponsor|chair\w*|engineer|counsel)\b",
         re.I,
     ),
 }

@@ -679,6 +679,10 @@ def test_the_opening_question_word_outranks_a_topic_word() -> None:
     assert analyse("Who do I email about my salary?").kinds == ("contact",)
     # A role is a person: "who looks at the case?" is answered by "a Registered Nurse".
     assert PREFER["person"].search("The first level involves a Registered Nurse (RN).")
+    # ... and so is a sponsor, a VP, a chair, an engineer: "who runs the cohort, and who
+    # is its executive sponsor?"
+    for said in ("Dana Lee, VP of People, is the executive sponsor.", "It is chaired by Ana."):
+        assert PREFER["person"].search(said), said
     assert analyse("What's the travel budget?").kinds == ("amount",)
 
 
