@@ -331,8 +331,14 @@ class ExtractiveAnswerer:
                         continue
                 if max((x[0] for x in scored), default=0.0) < UNCOVERED:
                     uncovered.append(part)
-        for part, kind in zip(asked.parts, asked.kinds, strict=True):
-            valued = _valued(kind, chosen, everything, room, hits)
+        part_terms = [self.overlap.question_terms(p) for p in asked.parts]
+        for part, kind, terms in zip(asked.parts, asked.kinds, part_terms, strict=True):
+            holding = chosen
+            if len(asked.parts) > 1 and len(terms) >= 2:
+                # A unit that answers another part better holds that part's value ("sent
+                # *10 minutes prior*" is when the file comes, not how long the session is).
+                holding = [c for c in chosen if self._serves(c, terms, part_terms)]
+            valued = _valued(kind, chosen, everything, room, hits, holding)
             if valued is not None and fits(valued):  # "... and which address does it go to?"
                 chosen.append(valued)
                 if part in uncovered:
@@ -370,6 +376,13 @@ class ExtractiveAnswerer:
         if extra is not None and fits(extra):
             chosen.append(extra)
         return chosen, uncovered
+
+    def _serves(
+        self, cand: Candidate, terms: frozenset[int], part_terms: list[frozenset[int]]
+    ) -> bool:
+        """Whether ``cand`` holds as large a share of the part's ``terms`` as of any part's."""
+        share = self.overlap.coverage(terms, cand.text)
+        return all(share >= self.overlap.coverage(t, cand.text) for t in part_terms)
 
     def _asked_fields(self, everything: list[Candidate], asked: Asked) -> list[Candidate]:
         """The "Field: value" lines of one passage (a table row's cells) whose
@@ -640,15 +653,17 @@ def _valued(
     everything: list[Candidate],
     room: Callable[[Candidate], bool],
     hits: list[Hit],
+    holding: list[Candidate],
 ) -> Candidate | None:
     """For a part asking for a kind of value (an amount, a duration, a frequency, a date, a
-    number, a contact) that no chosen unit holds: the best-scoring unit holding one, if it
+    number, a contact) that no unit ``holding`` (the chosen ones that answer this part
+    rather than another) holds: the best-scoring unit holding one, if it
     scores at least ``VALUED`` of the best unit or is of the best unit's document, and
     fits. A part too terse to be matched by its own words ("which address does it go
     to?") is still answered by its value, which the page answering the rest most likely
     holds ("All invoices should be sent to ap@…", further down the invoicing page)."""
     value = KIND_VALUE.get(kind)
-    if value is None or any(value.search(c.text) for c in chosen):
+    if value is None or any(value.search(c.text) for c in holding):
         return None
     floor = VALUED * chosen[0].score
     doc = hits[chosen[0].hit].chunk.doc_id

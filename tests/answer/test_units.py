@@ -1277,3 +1277,23 @@ def test_an_identifier_no_passage_names_is_refused() -> None:
     ]
     assert naming("SOC2").search("our SOC 2 report") and not naming("IC3").search("XIC3")
     assert naming("5.1.2").search("trivy/5_1_2.md") and not naming("5.1.2").search("5.1.20")
+
+
+def test_a_value_held_by_the_unit_of_another_part_does_not_answer_this_one() -> None:
+    """In a two-part question, a unit chosen for one part holds that part's value: the
+    time the file is sent ("10 minutes before") does not say how long the session is,
+    so the unit stating that duration is quoted too."""
+    text = (
+        "Pairing exercise\n\nThe data file for the pairing exercise is emailed to the "
+        "candidate 10 minutes before the interview starts. The candidate writes a small "
+        "command-line program that reads the data file and prints a few metrics. Every "
+        "pairing session has a third engineer in the room as an observer. We book a "
+        "90-minute slot in the calendar. Candidates may use any language they like."
+    )
+    quoted = _answer(
+        "In the pairing exercise, when is the data file sent to the candidate and how long "
+        "is the session?",
+        [("pairing.md", "Pairing exercise", text)],
+    )
+    assert any("10 minutes before" in q for q in quoted)
+    assert any("90-minute slot" in q for q in quoted), quoted
