@@ -653,17 +653,18 @@ def _valued(
     everything: list[Candidate],
     room: Callable[[Candidate], bool],
     hits: list[Hit],
-    holding: list[Candidate],
+    holding: list[Candidate] | None = None,
 ) -> Candidate | None:
     """For a part asking for a kind of value (an amount, a duration, a frequency, a date, a
     number, a contact) that no unit ``holding`` (the chosen ones that answer this part
-    rather than another) holds: the best-scoring unit holding one, if it
+    rather than another; all chosen by default) holds: the best-scoring unit holding one, if it
     scores at least ``VALUED`` of the best unit or is of the best unit's document, and
     fits. A part too terse to be matched by its own words ("which address does it go
     to?") is still answered by its value, which the page answering the rest most likely
     holds ("All invoices should be sent to ap@…", further down the invoicing page)."""
     value = KIND_VALUE.get(kind)
-    if value is None or any(value.search(c.text) for c in holding):
+    held = chosen if holding is None else holding
+    if value is None or any(value.search(c.text) for c in held):
         return None
     floor = VALUED * chosen[0].score
     doc = hits[chosen[0].hit].chunk.doc_id
