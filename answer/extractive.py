@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from answer.answerability import Evidence, Model, features, opposite_terms
+from answer.answerability import NEGATION, Evidence, Model, features, opposite_terms
 from answer.drafts import Draft, DraftSentence
 from answer.overlap import Overlap
 from answer.question import (
@@ -189,6 +189,16 @@ class ExtractiveAnswerer:
             alone = self._judged_as(covered, best, hits, candidates)
             if self.model.score(alone) > self.model.score(values):
                 values = alone
+        if values["negation_added"]:
+            # "When does balance billing protection *not* apply?": the best unit restates
+            # the protection, a chosen one says where it does not apply. That one (ranked
+            # among the embedded units) is judged too, and the better estimate stands.
+            for c in chosen:
+                said = f"{hits[c.hit].chunk.section}\n{c.text}"
+                if c is not best and c.similarity and NEGATION.search(said):
+                    negated = self._judged_as(question, c, hits, candidates)
+                    if self.model.score(negated) > self.model.score(values):
+                        values = negated
         if len(asked.parts) > 1 and not uncovered:
             # Each part answered by a unit of its own: the answer is as good as its worst
             # answered part, which may be better than the best unit judged against all.

@@ -1297,3 +1297,22 @@ def test_a_value_held_by_the_unit_of_another_part_does_not_answer_this_one() -> 
     )
     assert any("10 minutes before" in q for q in quoted)
     assert any("90-minute slot" in q for q in quoted), quoted
+
+
+def test_a_negated_question_is_judged_by_the_chosen_unit_that_negates_too() -> None:
+    """ "When does the protection *not* apply?" whose best unit restates the protection is
+    judged by the chosen unit saying where it does not apply as well: the negation the
+    question adds is then no longer missing, and the better estimate stands."""
+    text = (
+        "Balance billing\n\nWith the Standard plan you are protected from balance billing "
+        "when you visit in-network providers. Balance billing protection does not apply to "
+        "emergency services. Balance billing protection does not apply to out-of-network "
+        "providers."
+    )
+    draft = _run(
+        "When does the Standard plan's balance billing protection not apply?",
+        _hits([("plan.md", "Balance billing", text)]),
+    )
+    assert draft.sentences[0].text.startswith("With the Standard plan")  # the best unit
+    assert draft.features is not None and draft.features["negation_added"] == 0.0
+    assert draft.evidence > 0.2
