@@ -474,6 +474,8 @@ class ExtractiveAnswerer:
     ) -> list[str]:
         """Of ``asking``, the parts no unit stating ``value`` holds ``SUM_COVER`` of (the
         part's terms with the question's scene, or without it)."""
+        if not asking:
+            return []
         stating = [  # each unit stating the value, read under its heading
             f"{_context(hits[c.hit], c.unit)}\n{c.text}" for c in candidates if value.search(c.text)
         ]
