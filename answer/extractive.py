@@ -453,9 +453,9 @@ class ExtractiveAnswerer:
         counted = [p for p in asked.parts if COUNTED.search(p)]
         out = self._stated_apart(asked, hits, candidates, counted, KIND_VALUE["duration"])
         money, figures = amount_parts(asked)
-        for parts, value in ((money, SUM_STATED), (figures, FIGURE_STATED)):
-            parts = [p for p in parts if p not in out and not COUNTED.search(p)]
-            out += self._stated_apart(asked, hits, candidates, parts, value)
+        for asking_parts, value in ((money, SUM_STATED), (figures, FIGURE_STATED)):
+            left = [p for p in asking_parts if p not in out and not COUNTED.search(p)]
+            out += self._stated_apart(asked, hits, candidates, left, value)
         asking = sum_parts(asked)
         if not asking:
             return out

@@ -203,7 +203,7 @@ def sum_parts(asked: Asked) -> list[str]:
     ]
 
 
-# A part asking for an amount the way one asks for a value ("What's the *dollar cap* on
+# A part asking for an amount the way one asks for a value ("What's the *dollar limit* on
 # ambulance transport?", "what *per-mile rate* …?", "*Which* limit …?"), not whether ("Can I
 # put a Soho House membership on the *stipend*?") or what happens ("*What happens* when the
 # time *limit* runs out?"). A leading clause ("If I drive my own car, what …") is passed over.
@@ -219,7 +219,8 @@ FIGURE_STATED = re.compile(
 
 def amount_parts(asked: Asked) -> tuple[list[str], list[str]]:
     """The parts asking for an amount as a value that ``sum_parts`` leaves out: those
-    naming money (a sum answers them: "what per-mile rate does the plan reimburse?"), and
+    naming money or a percentage (a sum answers them: "what per-mile rate does the plan
+    reimburse?"), and
     the rest (any figure answers them: "what's the maximum number of people …?")."""
     summed = sum_parts(asked)
     valued = [
