@@ -175,6 +175,7 @@ class ExtractiveAnswerer:
         top = [_with_list(c, candidates) for c in top]
         best = top[0]
         chosen, uncovered = self._choose(top, candidates, hits, asked, scoped)
+        unstated = self._quoted_sums(asked, unstated, chosen, hits)
         uncovered += [p for p in unstated if p not in uncovered]
         uncovered = [p for p in uncovered if p not in asked.told]  # a statement asks nothing
         chosen.sort(key=lambda c: (c.hit != best.hit, c.hit, c.start))  # best chunk first
@@ -386,6 +387,32 @@ class ExtractiveAnswerer:
         if extra is not None and fits(extra):
             chosen.append(extra)
         return chosen, uncovered
+
+    def _quoted_sums(
+        self, asked: Asked, unstated: list[str], chosen: list[Candidate], hits: list[Hit]
+    ) -> list[str]:
+        """``unstated`` less the parts asking for a sum that a chosen unit answering that
+        part rather than another states: "How much does Contoso pay toward the gym
+        through PerksPlus, and can I use it for ski lessons?" quoting "expense up to $1000
+        for fitness-related programs" does not end with "The documents don't say: How much
+        …" (the unit holds too few of the part's words for the figure rule alone)."""
+        if len(asked.parts) < 2:
+            return unstated
+        summed = set(sum_parts(asked)) | set(amount_parts(asked)[0])
+        part_terms = [self.overlap.question_terms(p) for p in asked.parts]
+
+        def quoted(part: str) -> bool:
+            terms = part_terms[asked.parts.index(part)]
+            named = sum_of(part)  # "the deductible": only a unit naming it states it
+            return any(
+                SUM_STATED.search(c.text)
+                and self.overlap.coverage(terms, c.text) > 0
+                and self._serves(c, terms, part_terms)
+                and (named is None or bool(named.search(f"{hits[c.hit].chunk.section}\n{c.text}")))
+                for c in chosen
+            )
+
+        return [p for p in unstated if p not in summed or not quoted(p)]
 
     def _serves(
         self, cand: Candidate, terms: frozenset[int], part_terms: list[frozenset[int]]

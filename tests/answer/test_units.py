@@ -1316,3 +1316,21 @@ def test_a_negated_question_is_judged_by_the_chosen_unit_that_negates_too() -> N
     assert draft.sentences[0].text.startswith("With the Standard plan")  # the best unit
     assert draft.features is not None and draft.features["negation_added"] == 0.0
     assert draft.evidence > 0.2
+
+
+def test_a_sum_the_answer_quotes_for_its_part_is_not_named_as_unsaid() -> None:
+    """A part asking for a sum, answered by a chosen unit that states one for that part,
+    is not named as not covered although the unit holds too few of the part's words for
+    the figure rule alone ("gym" against "fitness-related programs")."""
+    text = (
+        "PerksPlus\n\nWith PerksPlus, employees can expense up to $1000 a year for "
+        "fitness-related programs. Gym memberships, ski lessons and yoga classes are "
+        "covered."
+    )
+    draft = _run(
+        "How much does Contoso pay toward the gym through PerksPlus, and can I use it for "
+        "ski lessons?",
+        _hits([("perks.md", "PerksPlus", text)]),
+    )
+    assert not draft.refused and draft.uncovered == []
+    assert any("$1000" in s.text for s in draft.sentences)
