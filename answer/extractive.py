@@ -174,8 +174,9 @@ class ExtractiveAnswerer:
         top.sort(key=lambda c: (-c.score, c.hit, c.start))
         top = [_with_list(c, candidates) for c in top]
         best = top[0]
-        chosen, uncovered = self._choose(top, candidates, hits, asked, scoped)
-        unstated = self._quoted_sums(asked, unstated, chosen, hits)
+        part_terms = [self.overlap.question_terms(p) for p in asked.parts]
+        chosen, uncovered = self._choose(top, candidates, hits, asked, part_terms, scoped)
+        unstated = self._quoted_sums(asked, part_terms, unstated, chosen, hits)
         uncovered += [p for p in unstated if p not in uncovered]
         uncovered = [p for p in uncovered if p not in asked.told]  # a statement asks nothing
         chosen.sort(key=lambda c: (c.hit != best.hit, c.hit, c.start))  # best chunk first
@@ -252,6 +253,7 @@ class ExtractiveAnswerer:
         everything: list[Candidate],
         hits: list[Hit],
         asked: Asked,
+        part_terms: list[frozenset[int]],
         scoped: set[int],
     ) -> tuple[list[Candidate], list[str]]:
         """The best unit; its counterpart in a look-alike document when the question names
@@ -302,8 +304,7 @@ class ExtractiveAnswerer:
                     best.label, cand.label = hits[best.hit].chunk.title, hits[cand.hit].chunk.title
                     break
         if len(asked.parts) > 1:
-            for part, kind in zip(asked.parts, asked.kinds, strict=True):
-                p_terms = self.overlap.question_terms(part)
+            for part, kind, p_terms in zip(asked.parts, asked.kinds, part_terms, strict=True):
                 if len(p_terms) < 2:
                     continue
                 if asked.context:  # "I didn't add a warranty. How long do I have to add one?"
@@ -342,7 +343,6 @@ class ExtractiveAnswerer:
                         continue
                 if max((x[0] for x in scored), default=0.0) < UNCOVERED:
                     uncovered.append(part)
-        part_terms = [self.overlap.question_terms(p) for p in asked.parts]
         for part, kind, terms in zip(asked.parts, asked.kinds, part_terms, strict=True):
             holding = chosen
             if len(asked.parts) > 1 and len(terms) >= 2:
@@ -389,7 +389,12 @@ class ExtractiveAnswerer:
         return chosen, uncovered
 
     def _quoted_sums(
-        self, asked: Asked, unstated: list[str], chosen: list[Candidate], hits: list[Hit]
+        self,
+        asked: Asked,
+        part_terms: list[frozenset[int]],
+        unstated: list[str],
+        chosen: list[Candidate],
+        hits: list[Hit],
     ) -> list[str]:
         """``unstated`` less the parts asking for a sum that a chosen unit answering that
         part rather than another states: "How much does Contoso pay toward the gym
@@ -399,10 +404,8 @@ class ExtractiveAnswerer:
         if len(asked.parts) < 2:
             return unstated
         summed = set(sum_parts(asked)) | set(amount_parts(asked)[0])
-        part_terms = [self.overlap.question_terms(p) for p in asked.parts]
 
-        def quoted(part: str) -> bool:
-            terms = part_terms[asked.parts.index(part)]
+        def quoted(part: str, terms: frozenset[int]) -> bool:
             named = sum_of(part)  # "the deductible": only a unit naming it states it
             return any(
                 SUM_STATED.search(c.text)
@@ -412,7 +415,8 @@ class ExtractiveAnswerer:
                 for c in chosen
             )
 
-        return [p for p in unstated if p not in summed or not quoted(p)]
+        terms_of = dict(zip(asked.parts, part_terms, strict=True))
+        return [p for p in unstated if p not in summed or not quoted(p, terms_of[p])]
 
     def _serves(
         self, cand: Candidate, terms: frozenset[int], part_terms: list[frozenset[int]]

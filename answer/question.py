@@ -220,8 +220,8 @@ FIGURE_STATED = re.compile(
 def amount_parts(asked: Asked) -> tuple[list[str], list[str]]:
     """The parts asking for an amount as a value that ``sum_parts`` leaves out: those
     naming money or a percentage (a sum answers them: "what per-mile rate does the plan
-    reimburse?"), and
-    the rest (any figure answers them: "what's the maximum number of people …?")."""
+    reimburse?"), and the rest (any figure answers them: "what's the maximum number of
+    people …?")."""
     summed = sum_parts(asked)
     valued = [
         part
