@@ -32,6 +32,7 @@ from answer.question import (
     KIND_VALUE,
     PREFER,
     SUM_STATED,
+    VALUE_ASKED,
     Asked,
     amount_parts,
     analyse,
@@ -143,7 +144,7 @@ class ExtractiveAnswerer:
         """What changes answers: part of the cache key (the units version moves with the
         selection rules, so cached answers of older rules expire)."""
         return (
-            f"extractive:units-v30:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
+            f"extractive:units-v31:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
             f":answerability={self.model.digest()}"
         )
 
@@ -154,7 +155,8 @@ class ExtractiveAnswerer:
         question = set_aside(question)
         q_terms = self.overlap.question_terms(question)
         asked = analyse(question)
-        scoped = self._scoped(question, hits, q_terms)
+        named = named_documents(question, hits, self.overlap.terms)
+        scoped = named or self._scoped(hits, q_terms)
         candidates = self._candidates(question, hits, q_terms, asked, scoped)
         if not candidates or not q_terms:
             return Draft(refused=True, reason="no passage shares the question's terms")
@@ -162,7 +164,15 @@ class ExtractiveAnswerer:
         unknown = [p for p in asked.parts if unnamed(p, hits)]
         if len(unknown) == len(asked.parts):
             return Draft(refused=True, reason="no passage names the identifier asked about")
-        unstated = self._unstated(asked, hits, candidates)
+        # A figure stated for another scope than the one the question names ("How many
+        # days of hospice care will *Northwind Standard* pay for?" and a day count in the
+        # Health Plus booklet) does not state it.
+        other = {
+            i
+            for i in range(len(hits))
+            if i not in named and any(_lookalikes(hits[i], hits[n]) for n in named)
+        }
+        unstated = self._unstated(asked, hits, [c for c in candidates if c.hit not in other])
         unstated += [p for p in unknown if p not in unstated]
         if len(unstated) == len(asked.parts):
             return Draft(refused=True, reason="no passage states the figure asked for")
@@ -484,6 +494,11 @@ class ExtractiveAnswerer:
         counted = [p for p in asked.parts if COUNTED.search(p)]
         out = self._stated_apart(asked, hits, candidates, counted, KIND_VALUE["duration"])
         money, figures = amount_parts(asked)
+        figures += [
+            p
+            for p, kind in zip(asked.parts, asked.kinds, strict=True)
+            if kind == "number" and VALUE_ASKED.search(p) and p not in figures
+        ]
         for asking_parts, value in ((money, SUM_STATED), (figures, FIGURE_STATED)):
             left = [p for p in asking_parts if p not in out and not COUNTED.search(p)]
             out += self._stated_apart(asked, hits, candidates, left, value)
@@ -560,13 +575,10 @@ class ExtractiveAnswerer:
             heading=hits[best.hit].chunk.section,
         )
 
-    def _scoped(self, question: str, hits: list[Hit], q_terms: frozenset[int]) -> set[int]:
-        """Hits from the documents the question names by a capitalised word; failing
-        that, hits whose title, section or path holds a question word that names only
-        some of the retrieved documents (the question's scope)."""
-        named = named_documents(question, hits, self.overlap.terms)
-        if named:
-            return named
+    def _scoped(self, hits: list[Hit], q_terms: frozenset[int]) -> set[int]:
+        """Where the question names no document by a capitalised word: the hits whose
+        title, section or path holds a question word that names only some of the
+        retrieved documents (the question's scope)."""
         labels = [
             self.overlap.terms(
                 f"{h.chunk.title} {h.chunk.section} {h.chunk.source}".replace("/", " ")

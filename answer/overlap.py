@@ -29,6 +29,10 @@ FILLER = re.compile(
 )
 
 IRREGULAR = Path(__file__).parent / "data" / "irregular.json"  # tools/build_opposites.py
+# Forms the stemmer keeps apart that name one thing: "what *percentage* ..." is answered
+# by "32.9 *%* of the eligible voting population" (a "%" is read as the word "percent").
+SAME_AS = {"percentage": "percent", "percentages": "percent"}
+PERCENT = re.compile(r"%")
 
 
 @lru_cache(maxsize=1)
@@ -38,7 +42,8 @@ def base_terms() -> Mapping[int, int]:
     The table leaves out forms the stemmer already joins with another word ("leaves"
     stays with "leave", not "leaf")."""
     encoder, out = Bm25Encoder(), dict[int, int]()
-    for form, base in json.loads(IRREGULAR.read_text())["forms"].items():
+    forms = {**json.loads(IRREGULAR.read_text())["forms"], **SAME_AS}
+    for form, base in forms.items():
         tf, tb = encoder.terms(form), encoder.terms(base)
         if len(tf) == 1 and len(tb) == 1 and tf != tb:
             (f,), (b,) = tf, tb
@@ -53,6 +58,8 @@ def lexicon() -> str:
     serve answers cached under the old terms."""
     digest = hashlib.sha256(IRREGULAR.read_bytes())
     digest.update(FILLER.pattern.encode())
+    digest.update(json.dumps(SAME_AS, sort_keys=True).encode())
+    digest.update(PERCENT.pattern.encode())
     return f"lexicon-{digest.hexdigest()[:12]}"
 
 
@@ -70,6 +77,8 @@ class Overlap:
         self.terms = lru_cache(maxsize=50_000)(self._terms)
 
     def _terms(self, text: str) -> set[int]:
+        if "%" in text:
+            text = PERCENT.sub(" percent ", text)
         return to_base(self.sparse.terms(text))
 
     def question_terms(self, question: str) -> frozenset[int]:

@@ -117,7 +117,7 @@ _KINDS = (
     (
         "amount",
         re.compile(
-            r"\bhow much\b|\bthe most (?:i|we|you|they|one) can\b|\b(?:cost|price|budget|allowance|stipend|reimburse\w*|fee|salary|payout|deductible|copay\w*|coinsurance|premium|out-of-pocket|maximum|limits?|amount)\b",
+            r"\bhow much\b|\bthe most (?:i|we|you|they|one) can\b|\b(?:dollars?|cost|price|budget|allowance|stipend|reimburse\w*|fee|salary|payout|deductible|copay\w*|coinsurance|premium|out-of-pocket|maximum|limits?|amount)\b",
             re.I,
         ),
     ),

@@ -1334,3 +1334,66 @@ def test_a_sum_the_answer_quotes_for_its_part_is_not_named_as_unsaid() -> None:
     )
     assert not draft.refused and draft.uncovered == []
     assert any("$1000" in s.text for s in draft.sentences)
+
+
+def test_a_figure_stated_for_a_look_alike_scope_does_not_state_it() -> None:
+    """A question naming one of two look-alike documents ("Northwind *Standard*") is not
+    answered by a figure only the other one states (a day count in the Plus booklet)."""
+    standard = (
+        "Northwind_Standard_Benefits.pdf",
+        "Northwind Standard Benefits",
+        "Hospice\n\nNorthwind Standard covers hospice care from an in-network hospice "
+        "provider when a doctor recommends it.",
+    )
+    plus = (
+        "Northwind_Plus_Benefits.pdf",
+        "Northwind Plus Benefits",
+        "Hospice\n\nNorthwind Plus covers up to 30 days of hospice care in a hospice facility.",
+    )
+    question = "How many days of hospice care will Northwind Standard pay for?"
+    draft = _run(question, _hits([standard, plus]))
+    assert draft.refused and draft.reason == "no passage states the figure asked for"
+    # The Plus figure answers a question naming Plus, and a Standard figure this one.
+    assert not _run(question.replace("Standard", "Plus"), _hits([standard, plus])).refused
+    stated = (*standard[:2], standard[2] + " It pays for up to 20 days of hospice care.")
+    draft = _run(question, _hits([stated, plus]))
+    assert not draft.refused and "20 days" in " ".join(s.text for s in draft.sentences)
+
+
+def test_a_dollar_figure_is_an_amount_asked_for() -> None:
+    """ "What's the *dollar* cap …?" asks for a sum, which a unit about it must state."""
+    assert analyse("What's the dollar cap on ambulance transport?").kinds == ("amount",)
+    text = (
+        "Travel\n\nThe plan covers emergency ambulance transport to the nearest hospital, "
+        "up to the plan's limit. Parking at the clinic costs $12 a day."
+    )
+    question = "What's the dollar cap on emergency ambulance transport?"
+    _refused_until_stated(question, text, " Ambulance transport is capped at $900.", "$900")
+
+
+def test_a_count_asked_for_needs_a_figure_stated() -> None:
+    """ "How many …?" asked as a value needs a unit about it that states a figure; a
+    question using "a number of" without asking for one is not held to it."""
+    text = (
+        "Awards\n\nImpact awards are handed out at the quarterly kick-off meeting. "
+        "Any teammate can nominate a colleague."
+    )
+    question = "How many Impact awards are handed out each quarter?"
+    _refused_until_stated(question, text, " We hand out 6 Impact awards each quarter.", "6 Impact")
+    draft = _run(
+        "Why might a manager nominate a large number of colleagues?", _hits([("a.md", "A", text)])
+    )
+    assert draft.reason != "no passage states the figure asked for"
+
+
+def test_a_percent_sign_reads_as_the_word_percent() -> None:
+    """ "What *percentage* …?" finds "32.9*%* of …": a "%" is the word "percent", and
+    "percentage" is one term with it, so the unit stating the share holds the asked word."""
+    overlap = Overlap(Bm25Encoder())
+    assert overlap.terms("percent") <= overlap.terms("32.9% of voters")
+    assert overlap.terms("percentage") == overlap.terms("percent")
+    text = "Referendum\n\nThe assembly needed a majority. In the end 32.9% of the electorate did not vote."
+    draft = _run(
+        "What percentage of Scotland's voters failed to vote?", _hits([("r.md", "R", text)])
+    )
+    assert not draft.refused and "32.9%" in " ".join(s.text for s in draft.sentences)
