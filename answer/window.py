@@ -5,7 +5,8 @@ the fact a question asks for may sit just after the cut: "Lead QA Tester (L4): S
 testing across multiple OSes: macOS, Windows ..." follows the chunk that matched "Lead QA
 Tester". The answerer therefore reads each of the ``answer.window`` best passages
 together with the chunk after it, when that chunk continues the same section (same
-heading trail) or opens a subsection of it, and the caller may see it. Only the reading
+heading trail) or opens a subsection of it, and the caller may see it (a next chunk
+retrieved further down is read with its head too). Only the reading
 widens: a quoted sentence still cites the chunk it comes from, so citations, highlights
 and review checks name the exact stored chunk.
 """
@@ -100,18 +101,24 @@ def widen(
 ) -> Window:
     """The first ``n`` hits joined with the next chunk of their section or of a
     subsection of it (one query)."""
-    have = {(h.chunk.doc_id, h.chunk.ordinal) for h in hits}
+    have: dict[tuple[str, int], int] = {}
+    for i, h in enumerate(hits):
+        have.setdefault((h.chunk.doc_id, h.chunk.ordinal), i)
     wanted = [
         (h.chunk.doc_id, h.chunk.ordinal + 1)
         for h in hits[:n]
         if (h.chunk.doc_id, h.chunk.ordinal + 1) not in have
     ]
-    if not wanted:
-        return Window(hits, {})
     found = {(c.doc_id, c.ordinal): c for c in store.chunks_at(collection, wanted, groups)}
+    # A next chunk retrieved below its head is read with the head too (at the head's
+    # rank); one retrieved above it is read where it ranks.
+    found.update({key: hits[i].chunk for key, i in have.items()})
     out, tails = list(hits), {}
     for i, hit in enumerate(hits[:n]):
-        tail = found.get((hit.chunk.doc_id, hit.chunk.ordinal + 1))
+        key = (hit.chunk.doc_id, hit.chunk.ordinal + 1)
+        if have.get(key, len(hits)) < i:
+            continue
+        tail = found.get(key)
         if tail is None or not continues(hit.chunk.section, tail.section):
             continue
         join = joined(hit.chunk, tail)

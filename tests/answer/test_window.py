@@ -139,6 +139,24 @@ def test_widen_reads_on_and_restore_cites_the_tail(
     store.close()
 
 
+def test_a_tail_retrieved_below_its_head_is_read_with_the_head_too(
+    two_chunks: tuple[VectorStore, str, list[Chunk]],
+) -> None:
+    """The next chunk, retrieved further down, is read with its head at the head's rank
+    (it keeps its own place as well); one retrieved above its head is read where it ranks."""
+    store, collection, chunks = two_chunks
+    other = make_chunk("Unrelated passage about the office plants.", "plants.md")
+    below = [Hit(chunk=chunks[0], score=0.9), Hit(chunk=other, score=0.8)]
+    below.append(Hit(chunk=chunks[1], score=0.5))
+    wide = widen(below, store, collection, ["everyone"], 1)
+    assert "macOS" in wide.hits[0].chunk.text and wide.hits[2].chunk == chunks[1]
+    assert wide.tails[0][0].id == chunks[1].id
+    above = [Hit(chunk=chunks[1], score=0.9), Hit(chunk=chunks[0], score=0.8)]
+    wide = widen(above, store, collection, ["everyone"], 2)
+    assert wide.hits == above and not wide.tails
+    store.close()
+
+
 @pytest.mark.parametrize("window", [0, 1])
 def test_the_answer_holds_the_fact_after_the_cut(tmp_path: Path, window: int) -> None:
     settings, store, _, _ = _indexed(
