@@ -8,6 +8,10 @@
 - Markdown list nesting is made explicit (four spaces a level) before parsing: Markdown
   handbooks nest with two or three spaces, which the Markdown parser reads as one flat
   list.
+- A "#" that opens a line's text with no space after it ("#cloud-internal - internal
+  channel for the team", "- #ask-it-tech-ops - IT questions") is text, as CommonMark
+  reads it, not a heading as Python-Markdown would: Slack channels listed one per line
+  stay list items under their section.
 - Runs of "Field: value" lines in Markdown (a form-like page: "Office: Berlin",
   "Reports to: Head of Finance") are read as list items, one field per line, instead of
   being run together into one paragraph.
@@ -20,12 +24,22 @@ from html.parser import HTMLParser
 
 from core.text import BULLET
 
-__all__ = ["BULLET", "labelled_row", "mark_field_runs", "nest_lists", "table_rows"]
+__all__ = [
+    "BULLET",
+    "labelled_row",
+    "literal_hashes",
+    "mark_field_runs",
+    "nest_lists",
+    "table_rows",
+]
 
 LIST_LINE = re.compile(r"^( *)(?:[-*+]|\d{1,3}[.)])(?:\s|$)")
 FENCE = re.compile(r"^\s*(?:```|~~~)")
 FIELD_LINE = re.compile(r"^[ \t]*(?![-*+>#|]|\d+\.)[A-Za-z][\w /&()'.-]{0,40}:[ \t]+\S")
 MAX_ROW_CHARS = 1500
+# A "#" opening a line's text (after at most three spaces, or after a list marker) and
+# followed by neither a space nor another "#".
+HASH_TEXT = re.compile(r"^( {0,3}|[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+)#(?=[^\s#])")
 
 
 class _Cells(HTMLParser):
@@ -131,4 +145,17 @@ def nest_lists(markdown: str) -> str:
             line = " " * (4 * level) + line.lstrip(" ")
         after_blank = False
         out.append(line)
+    return "\n".join(out)
+
+
+def literal_hashes(markdown: str) -> str:
+    """Markdown with each "#" that opens a line's text without a space after it escaped
+    ("\\#cloud-internal"), outside fenced code: CommonMark reads "#cloud-internal - the
+    team's channel" as text, Python-Markdown (which unstructured uses) as a heading."""
+    out: list[str] = []
+    fenced = False
+    for line in markdown.split("\n"):
+        fence = bool(FENCE.match(line))
+        fenced ^= fence
+        out.append(line if fence or fenced else HASH_TEXT.sub(r"\1\\#", line))
     return "\n".join(out)

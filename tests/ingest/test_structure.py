@@ -127,3 +127,33 @@ def test_nested_items_are_marked_under_their_parent(tmp_path: Path) -> None:
         "• Quid pro quo harassment.",
         "• Hostile work environment harassment.",
     ]
+
+
+CHANNELS = """# Cloud team
+
+## Communication
+
+- #cloud - external channel for questions to the team
+- #cloud-internal - internal channel for day to day work
+
+#ask-it-tech-ops - IT and access questions
+
+## Glossary
+
+```sh
+#!/bin/sh
+# a comment
+```
+"""
+
+
+def test_a_hash_without_a_space_opens_text_not_a_heading(tmp_path: Path) -> None:
+    """ "#cloud-internal - ..." at the start of a line or list item is text (CommonMark),
+    so a list of Slack channels stays a list under its section; "# Cloud team" and
+    fenced code are left as written."""
+    blocks = _parse(tmp_path, "cloud.md", CHANNELS)
+    assert ("listitem", "• #cloud - external channel for questions to the team") in blocks
+    assert ("listitem", "• #cloud-internal - internal channel for day to day work") in blocks
+    assert [t for k, t in blocks if k == "heading"] == ["Cloud team", "Communication", "Glossary"]
+    assert any(t.startswith("#ask-it-tech-ops - IT") for k, t in blocks if k != "heading")
+    assert any("#!/bin/sh" in t and "\\#" not in t for _, t in blocks)
