@@ -157,3 +157,46 @@ def test_a_hash_without_a_space_opens_text_not_a_heading(tmp_path: Path) -> None
     assert [t for k, t in blocks if k == "heading"] == ["Cloud team", "Communication", "Glossary"]
     assert any(t.startswith("#ask-it-tech-ops - IT") for k, t in blocks if k != "heading")
     assert any("#!/bin/sh" in t and "\\#" not in t for _, t in blocks)
+
+
+GLUED = """# Perks
+
+Eligible items include:
+- Monitor
+- Keyboard
+
+Steps to claim:
+1. Buy the item
+2. Upload the receipt
+
+Employee record
+Office: Berlin
+Reports to: Head of Finance
+
+In
+2019. That year the policy changed.
+
+<!--
+TODO before publishing:
+- Hidden note
+-->
+"""
+
+
+def test_a_list_right_after_a_paragraph_line_is_a_list(tmp_path: Path) -> None:
+    """With no blank line between a lead-in and its items (as CommonMark allows), the
+    items are list items, not more of the lead-in's paragraph; an ordered list interrupts
+    a paragraph only from "1."."""
+    blocks = _parse(tmp_path, "perks.md", GLUED)
+    items = [text for kind, text in blocks if kind == "listitem"]
+    assert items == [
+        "• Monitor",
+        "• Keyboard",
+        "• Buy the item",
+        "• Upload the receipt",
+        "• Office: Berlin",
+        "• Reports to: Head of Finance",
+    ]
+    assert any(text.startswith("Eligible items include:") for _, text in blocks)
+    assert any("2019. That year" in text for kind, text in blocks if kind != "listitem")
+    assert not any("Hidden note" in text for _, text in blocks)  # a comment stays one
