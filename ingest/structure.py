@@ -12,9 +12,9 @@
   channel for the team", "- #ask-it-tech-ops - IT questions") is text, as CommonMark
   reads it, not a heading as Python-Markdown would: Slack channels listed one per line
   stay list items under their section.
-- A list that starts on the line after a paragraph, with no blank line between
-  ("Eligible items include:" then "- Monitor"), is a list, as CommonMark reads it, not
-  more of the paragraph as Python-Markdown would.
+- A list or a table that starts on the line after a paragraph, with no blank line
+  between ("Eligible items include:" then "- Monitor"), is a list or a table, as
+  CommonMark reads it, not more of the paragraph as Python-Markdown would.
 - Runs of "Field: value" lines in Markdown (a form-like page: "Office: Berlin",
   "Reports to: Head of Finance") are read as list items, one field per line, instead of
   being run together into one paragraph.
@@ -29,8 +29,8 @@ from core.text import BULLET
 
 __all__ = [
     "BULLET",
+    "blocks_apart",
     "labelled_row",
-    "lists_apart",
     "literal_hashes",
     "mark_field_runs",
     "nest_lists",
@@ -39,6 +39,7 @@ __all__ = [
 
 LIST_LINE = re.compile(r"^( *)(?:[-*+]|\d{1,3}[.)])(?:\s|$)")
 FENCE = re.compile(r"^\s*(?:```|~~~)")
+TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")  # |---|:--:|
 ORDERED_NOT_FIRST = re.compile(r"^\s*(?!1[.)])\d{1,3}[.)]")
 FIELD_LINE = re.compile(r"^[ \t]*(?![-*+>#|]|\d+\.)[A-Za-z][\w /&()'.-]{0,40}:[ \t]+\S")
 MAX_ROW_CHARS = 1500
@@ -166,28 +167,35 @@ def literal_hashes(markdown: str) -> str:
     return "\n".join(out)
 
 
-def lists_apart(markdown: str) -> str:
-    """Markdown with a blank line put between a paragraph line and a list item that
-    follows it directly ("Eligible items include:" then "- Monitor"), outside fenced code:
-    CommonMark starts the list there, Python-Markdown would run the items into the
-    paragraph. A line of a list item (indented, or an item itself), a heading, a table
-    row, a quote or raw HTML before the item, and an HTML comment, are left as they are."""
+def blocks_apart(markdown: str) -> str:
+    """Markdown with a blank line put between a paragraph line and a list or a table that
+    follows it directly ("Eligible items include:" then "- Monitor"; "Rates by perk:"
+    then "| Perk | Amount |" and its delimiter row), outside fenced code: CommonMark
+    (GitHub's tables too) starts the list or table there, Python-Markdown would run it
+    into the paragraph. A line of a list item (indented, or an item itself), a heading, a
+    table row, a quote or raw HTML before it, and an HTML comment, are left as they are."""
+    lines = markdown.split("\n")
     out: list[str] = []
     fenced = commented = False
     previous = ""
-    for line in markdown.split("\n"):
+    for i, line in enumerate(lines):
         fence = bool(FENCE.match(line))
         fenced ^= fence and not commented
         start = 0 if commented else line.rfind("<!--")
         inside = start >= 0  # this line is (partly) in an HTML comment
         commented = inside and "-->" not in line[start:]
+        listed = (
+            bool(LIST_LINE.match(line))
+            and line.strip() not in ("-", "*", "+")
+            and not ORDERED_NOT_FIRST.match(line)  # CommonMark: only "1." interrupts
+        )
+        rule = lines[i + 1] if i + 1 < len(lines) else ""
+        table = "|" in line and "|" in rule and bool(TABLE_RULE.match(rule))
         if (
             not fence
             and not fenced
             and not inside
-            and LIST_LINE.match(line)
-            and line.strip() not in ("-", "*", "+")
-            and not ORDERED_NOT_FIRST.match(line)  # CommonMark: only "1." interrupts
+            and (listed or table)
             and previous.strip()
             and not previous.startswith((" ", "\t"))
             and not LIST_LINE.match(previous)

@@ -161,6 +161,11 @@ def test_a_hash_without_a_space_opens_text_not_a_heading(tmp_path: Path) -> None
 
 GLUED = """# Perks
 
+Rates by perk:
+| Perk | Amount |
+|---|---|
+| Gym | $30 / month |
+
 Eligible items include:
 - Monitor
 - Keyboard
@@ -183,11 +188,12 @@ TODO before publishing:
 """
 
 
-def test_a_list_right_after_a_paragraph_line_is_a_list(tmp_path: Path) -> None:
-    """With no blank line between a lead-in and its items (as CommonMark allows), the
-    items are list items, not more of the lead-in's paragraph; an ordered list interrupts
-    a paragraph only from "1."."""
+def test_a_list_or_table_right_after_a_paragraph_line_is_one(tmp_path: Path) -> None:
+    """With no blank line between a lead-in and its items or rows (as CommonMark and
+    GitHub allow), they are list items and table rows, not more of the lead-in's
+    paragraph; an ordered list interrupts a paragraph only from "1."."""
     blocks = _parse(tmp_path, "perks.md", GLUED)
+    assert ("tablerow", "Perk: Gym; Amount: $30 / month") in blocks
     items = [text for kind, text in blocks if kind == "listitem"]
     assert items == [
         "• Monitor",
