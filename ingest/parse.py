@@ -26,7 +26,13 @@ from ingest.offline import configure_unstructured
 from ingest.parsed import Parsed, Reader
 from ingest.pdf import read_pdf
 from ingest.sources import SourceFile, decode, split_front_matter
-from ingest.structure import blocks_apart, literal_hashes, mark_field_runs, nest_lists
+from ingest.structure import (
+    alert_labels,
+    blocks_apart,
+    literal_hashes,
+    mark_field_runs,
+    nest_lists,
+)
 
 __all__ = ["READERS", "Parsed", "parse", "rejoin_lines", "to_document"]
 
@@ -45,7 +51,7 @@ def _read_markdown(src: SourceFile, data: bytes, cfg: IngestSettings) -> Parsed:
 
     text, warnings = decode(data, src.rel)
     meta, text = split_front_matter(text, src.rel)
-    text = literal_hashes(nest_lists(blocks_apart(mark_field_runs(text))))
+    text = literal_hashes(nest_lists(blocks_apart(mark_field_runs(alert_labels(text)))))
     elements = partition_md(text=text, languages=cfg.languages) if text.strip() else []
     return Parsed(elements_to_blocks(elements), meta, warnings)
 

@@ -35,8 +35,9 @@ from ingest.sources import SourceFile, configured_groups, file_hash, folder_grou
 # in fenced code kept as written; 10: a PDF line is judged wrapped on its own length, a
 # short title above a labelled line stands alone, label headings are sub-headings;
 # 11: a Markdown line opening with "#" and no space ("#cloud-internal - ...") is text;
-# 12: a Markdown list right after a paragraph line is a list; 13: a table too
-PARSER_VERSION = "13"
+# 12: a Markdown list right after a paragraph line is a list; 13: a table too;
+# 14: a GitHub alert marker ("> [!NOTE]") is read as its label ("Note:")
+PARSER_VERSION = "14"
 MAX_NESTING = 3  # a mail attached to a mail attached to a mail: deeper ones are skipped
 OCR_SUFFIXES = {".pdf", ".eml", *IMAGE_SUFFIXES}
 

@@ -12,6 +12,8 @@
   channel for the team", "- #ask-it-tech-ops - IT questions") is text, as CommonMark
   reads it, not a heading as Python-Markdown would: Slack channels listed one per line
   stay list items under their section.
+- A GitHub alert's marker ("> [!NOTE] This is optional.") is read as its label ("Note:
+  This is optional."), not as bracketed text.
 - A list or a table that starts on the line after a paragraph, with no blank line
   between ("Eligible items include:" then "- Monitor"), is a list or a table, as
   CommonMark reads it, not more of the paragraph as Python-Markdown would.
@@ -29,6 +31,7 @@ from core.text import BULLET
 
 __all__ = [
     "BULLET",
+    "alert_labels",
     "blocks_apart",
     "labelled_row",
     "literal_hashes",
@@ -40,6 +43,7 @@ __all__ = [
 LIST_LINE = re.compile(r"^( *)(?:[-*+]|\d{1,3}[.)])(?:\s|$)")
 FENCE = re.compile(r"^\s*(?:```|~~~)")
 TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")  # |---|:--:|
+ALERT = re.compile(r"^(\s*>\s*)\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]", re.I)
 ORDERED_NOT_FIRST = re.compile(r"^\s*(?!1[.)])\d{1,3}[.)]")
 FIELD_LINE = re.compile(r"^[ \t]*(?![-*+>#|]|\d+\.)[A-Za-z][\w /&()'.-]{0,40}:[ \t]+\S")
 MAX_ROW_CHARS = 1500
@@ -204,4 +208,18 @@ def blocks_apart(markdown: str) -> str:
             out.append("")
         out.append(line)
         previous = "" if fenced else line
+    return "\n".join(out)
+
+
+def alert_labels(markdown: str) -> str:
+    """Markdown with each GitHub alert marker ("> [!WARNING]") written as its label
+    ("> Warning:"), outside fenced code."""
+    out: list[str] = []
+    fenced = False
+    for line in markdown.split("\n"):
+        fence = bool(FENCE.match(line))
+        fenced ^= fence
+        if not fence and not fenced:
+            line = ALERT.sub(lambda m: f"{m[1]}{m[2].capitalize()}:", line)
+        out.append(line)
     return "\n".join(out)

@@ -206,3 +206,11 @@ def test_a_list_or_table_right_after_a_paragraph_line_is_one(tmp_path: Path) -> 
     assert any(text.startswith("Eligible items include:") for _, text in blocks)
     assert any("2019. That year" in text for kind, text in blocks if kind != "listitem")
     assert not any("Hidden note" in text for _, text in blocks)  # a comment stays one
+
+
+def test_a_github_alert_marker_reads_as_its_label(tmp_path: Path) -> None:
+    """ "> [!NOTE] ..." is a note, not bracketed text: its quote reads "Note: ..."."""
+    text = "# Access\n\n> [!NOTE] Ask in #cloud-internal.\n\n> [!WARNING]\n> Never share keys.\n"
+    texts = [t for _, t in _parse(tmp_path, "access.md", text)]
+    assert "Note: Ask in #cloud-internal." in texts and "Warning: Never share keys." in texts
+    assert not any("[!" in t for t in texts)
