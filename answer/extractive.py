@@ -81,6 +81,17 @@ COUNTED = re.compile(
     r"\bhow many (?:[a-z-]+ )?(?:minutes|hours|days|weeks|months|years)\b",  # "business days"
     re.I,
 )
+# Any span of time, cadence or date a passage may state, or a length ("how long is the
+# section?" is answered by "nearly 86 km long"), or an end ("lasts until you leave").
+ENDS = r"\buntil\b|\bindefinite(?:ly)?\b|\bnever expires?\b|\bpermanent(?:ly)?\b|\bas long as\b"
+LENGTH = (
+    r"\b\d[\d,.]*\s?(?:km|kilomet(?:er|re)s?|mi|miles?|m|met(?:er|re)s?|ft|feet|foot"
+    r"|inch(?:es)?|cm|mm|yards?|pages?)\b"
+)
+TIMED = re.compile(
+    "|".join([*(KIND_VALUE[k].pattern for k in ("duration", "frequency", "date")), LENGTH, ENDS]),
+    re.I,
+)
 # The thing a question asks which one of: "*which CVE* did we accept?", "what image?".
 WHICH = re.compile(r"\b(?:which|what)\s+([a-z]\w*)", re.I)
 # A question asking which questions to ask is answered by the document's questions.
@@ -144,7 +155,7 @@ class ExtractiveAnswerer:
         """What changes answers: part of the cache key (the units version moves with the
         selection rules, so cached answers of older rules expire)."""
         return (
-            f"extractive:units-v33:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
+            f"extractive:units-v34:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
             f":answerability={self.model.digest()}"
         )
 
@@ -502,6 +513,16 @@ class ExtractiveAnswerer:
         for asking_parts, value in ((money, SUM_STATED), (figures, FIGURE_STATED)):
             left = [p for p in asking_parts if p not in out and not COUNTED.search(p)]
             out += self._stated_apart(asked, hits, candidates, left, value)
+        # "How long are alerts kept?", "how often are inspections?": a span of time, a
+        # cadence or a date ("the deadline") answers it, and where no passage read states
+        # any, the documents do not say.
+        timed = [
+            p
+            for p, kind in zip(asked.parts, asked.kinds, strict=True)
+            if kind in ("duration", "frequency") and p not in out
+        ]
+        if timed and not any(TIMED.search(h.chunk.text) for h in hits):
+            out += timed
         asking = sum_parts(asked)
         if not asking:
             return out

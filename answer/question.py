@@ -42,7 +42,7 @@ _UNIT = rf"(?:{_PERIOD}s?|mins?|hrs?|wks?|yrs?)"
 KIND_VALUE = {
     "amount": re.compile(r"[$€£¥]\s?\d|\d\s?(?:usd|eur|gbp|dollars?|euros?|%)|\bpercent\b", re.I),
     "duration": re.compile(
-        rf"\b{_NUM}\+?[\s-]+{_UNIT}\b",
+        rf"\b{_NUM}\+?[\s-]+{_UNIT}\b|\b\d[\d.]*(?-i:h|hrs?|mins?|wks?|yrs?)\b",  # "lasts 1h", "2.5yrs"; "1H" is a half
         re.I,
     ),
     "frequency": re.compile(

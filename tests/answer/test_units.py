@@ -1397,3 +1397,25 @@ def test_a_percent_sign_reads_as_the_word_percent() -> None:
         "What percentage of Scotland's voters failed to vote?", _hits([("r.md", "R", text)])
     )
     assert not draft.refused and "32.9%" in " ".join(s.text for s in draft.sentences)
+
+
+def test_a_span_of_time_no_passage_states_is_not_answered() -> None:
+    """ "How long …?" and "how often …?" need a span of time, a cadence or a date in some
+    passage read ("kept in the SIEM" says none); a length answers "how long" too."""
+    siem = "Alerts\n\nSAST alerts are stored in the SIEM and can be queried from Elasticsearch."
+    question = "How long are SAST alerts kept in the SIEM?"
+    _refused_until_stated(question, siem, " Alerts are kept for 90 days.", "90 days")
+    safety = "Safety\n\nWe conduct regular safety inspections of the workplace."
+    question = "How often are workplace safety inspections carried out?"
+    _refused_until_stated(question, safety, " Inspections take place monthly.", "monthly")
+    river = "Rhine\n\nThe river turns north near Chur. This section is nearly 86 km long."
+    draft = _run("How long is the section of the Rhine near Chur?", _hits([("r.md", "R", river)]))
+    assert draft.reason != "no passage states the figure asked for"
+
+
+def test_a_duration_may_be_written_short() -> None:
+    """ "lasts 1h" and "2.5yrs" state durations; "the 1H review" names a half-year."""
+    duration = KIND_VALUE["duration"]
+    assert duration.search("an admin account that lasts 1h")
+    assert duration.search("Engineering and Product: 2.5yrs")
+    assert not duration.search("in the 1H Impact Review cycle")
