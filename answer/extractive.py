@@ -92,6 +92,11 @@ TIMED = re.compile(
     "|".join([*(KIND_VALUE[k].pattern for k in ("duration", "frequency", "date")), LENGTH, ENDS]),
     re.I,
 )
+# A contact part asking for a phone (fax) number or an e-mail address, and those values.
+PHONE_ASKED = re.compile(r"\b(?:phone|fax|telephone)\b|\bcall\b", re.I)
+PHONE = re.compile(r"\b\d{3}[-. )]\s?\d{3}[-. ]\d{4}\b|\+\d[\d ()-]{7,}\d")
+EMAIL_ASKED = re.compile(r"\be-?mail\b", re.I)
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 # The thing a question asks which one of: "*which CVE* did we accept?", "what image?".
 WHICH = re.compile(r"\b(?:which|what)\s+([a-z]\w*)", re.I)
 # A question asking which questions to ask is answered by the document's questions.
@@ -155,7 +160,7 @@ class ExtractiveAnswerer:
         """What changes answers: part of the cache key (the units version moves with the
         selection rules, so cached answers of older rules expire)."""
         return (
-            f"extractive:units-v34:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
+            f"extractive:units-v35:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
             f":answerability={self.model.digest()}"
         )
 
@@ -523,6 +528,18 @@ class ExtractiveAnswerer:
         ]
         if timed and not any(TIMED.search(h.chunk.text) for h in hits):
             out += timed
+        # "What's the phone number for the hotline?" where no passage read holds a phone
+        # number (an e-mail address, where one is asked) is not answered by the hotline's
+        # web form.
+        for asks, holds in ((PHONE_ASKED, PHONE), (EMAIL_ASKED, EMAIL)):
+            out += [
+                p
+                for p, kind in zip(asked.parts, asked.kinds, strict=True)
+                if kind == "contact"
+                and asks.search(p)
+                and p not in out
+                and not any(holds.search(h.chunk.text) for h in hits)
+            ]
         asking = sum_parts(asked)
         if not asking:
             return out

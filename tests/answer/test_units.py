@@ -1419,3 +1419,16 @@ def test_a_duration_may_be_written_short() -> None:
     assert duration.search("an admin account that lasts 1h")
     assert duration.search("Engineering and Product: 2.5yrs")
     assert not duration.search("in the 1H Impact Review cycle")
+
+
+def test_a_phone_number_or_address_no_passage_holds_is_not_answered() -> None:
+    """ "What's the phone number for the hotline?" is not answered by the hotline's web
+    form when no passage read holds a phone number; an e-mail address likewise."""
+    hotline = (
+        "Reporting\n\nThe Convercent hotline takes anonymous reports through its web form, "
+        "open 24/7."
+    )
+    question = "What's the phone number for the Convercent hotline?"
+    _refused_until_stated(question, hotline, " Call the hotline on 800-555-0199.", "800-555-0199")
+    question = "What's the email address for the Convercent hotline?"
+    _refused_until_stated(question, hotline, " Or write to hotline@convercent.com.", "hotline@")
