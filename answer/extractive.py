@@ -160,7 +160,7 @@ class ExtractiveAnswerer:
         """What changes answers: part of the cache key (the units version moves with the
         selection rules, so cached answers of older rules expire)."""
         return (
-            f"extractive:units-v35:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
+            f"extractive:units-v36:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
             f":answerability={self.model.digest()}"
         )
 
@@ -217,6 +217,16 @@ class ExtractiveAnswerer:
             alone = self._judged_as(covered, best, hits, candidates)
             if self.model.score(alone) > self.model.score(values):
                 values = alone
+            # Each covered part judged by the chosen unit answering it, as where every
+            # part is covered (below): the worst of them may be the better estimate.
+            each = [
+                self._part_values(p, chosen, hits, candidates)
+                for p in asked.parts
+                if p not in uncovered
+            ]
+            worst = min(each, key=self.model.score)
+            if self.model.score(worst) > self.model.score(values):
+                values = worst
         if values["negation_added"]:
             # "When does balance billing protection *not* apply?": the best unit restates
             # the protection, a chosen one says where it does not apply. That one (ranked

@@ -262,6 +262,30 @@ def test_a_part_no_passage_covers_does_not_count_against_the_part_answered() -> 
     assert draft.evidence == round(model.score(draft.features), 4) > 0.6
 
 
+def test_covered_parts_are_judged_each_by_its_own_unit() -> None:
+    """Beside a part no passage covers, each covered part is judged by the chosen unit
+    that answers it, as where every part is covered; the worst of them may be the better
+    estimate than the best unit judged against all the covered parts."""
+    coef = [1.0 if n == "sentence_coverage" else 0.0 for n in FEATURES]
+    model = Model(list(FEATURES), [0.0] * len(FEATURES), [1.0] * len(FEATURES), coef, 0.0)
+    emb = FakeEmbedder()
+    answerer = ExtractiveAnswerer(emb, Overlap(Bm25Encoder()), AnswerSettings(), model=model)
+    text = (
+        "The gym allowance is $30 per month for every employee. "
+        "Your manager approves gym expense claims in Expensify."
+    )
+    question = (
+        "How much is the gym allowance, who approves gym expense claims, "
+        "and which parking garage do we validate?"
+    )
+    draft = answerer.answer(
+        question, _hits([("gym.md", "Gym", text)]), np.asarray(emb.embed([question])[0])
+    )
+    assert draft.uncovered == ["which parking garage do we validate"]
+    assert len(draft.sentences) == 2
+    assert draft.features is not None and draft.features["sentence_coverage"] > 0.5
+
+
 def test_the_document_the_question_names_wins_over_its_look_alike() -> None:
     standard = "The annual deductible is $2,000 for an individual."
     plus = "The annual deductible is $1,500 for an individual."
