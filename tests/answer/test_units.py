@@ -247,13 +247,19 @@ def test_a_part_no_passage_covers_is_named() -> None:
     assert analyse("Is the Lisbon allowance different? Give both numbers.").told == ()
 
 
-def test_a_part_no_passage_covers_does_not_count_against_the_part_answered() -> None:
-    """The answer names the uncovered part, and the estimate is at least what the covered
-    part asked alone would get (here a model that reads only the best unit's coverage)."""
+def _coverage_answerer() -> tuple[ExtractiveAnswerer, FakeEmbedder, Model]:
+    """An answerer whose model reads only the best unit's coverage of the question."""
     coef = [1.0 if n == "sentence_coverage" else 0.0 for n in FEATURES]
     model = Model(list(FEATURES), [0.0] * len(FEATURES), [1.0] * len(FEATURES), coef, 0.0)
     emb = FakeEmbedder()
     answerer = ExtractiveAnswerer(emb, Overlap(Bm25Encoder()), AnswerSettings(), model=model)
+    return answerer, emb, model
+
+
+def test_a_part_no_passage_covers_does_not_count_against_the_part_answered() -> None:
+    """The answer names the uncovered part, and the estimate is at least what the covered
+    part asked alone would get (here a model that reads only the best unit's coverage)."""
+    answerer, emb, model = _coverage_answerer()
     hits = _hits([("gym.md", "Gym", "The gym allowance is $30 per month for every employee.")])
     question = "How much is the gym allowance and which parking garage do we validate?"
     draft = answerer.answer(question, hits, np.asarray(emb.embed([question])[0]))
@@ -266,10 +272,7 @@ def test_covered_parts_are_judged_each_by_its_own_unit() -> None:
     """Beside a part no passage covers, each covered part is judged by the chosen unit
     that answers it, as where every part is covered; the worst of them may be the better
     estimate than the best unit judged against all the covered parts."""
-    coef = [1.0 if n == "sentence_coverage" else 0.0 for n in FEATURES]
-    model = Model(list(FEATURES), [0.0] * len(FEATURES), [1.0] * len(FEATURES), coef, 0.0)
-    emb = FakeEmbedder()
-    answerer = ExtractiveAnswerer(emb, Overlap(Bm25Encoder()), AnswerSettings(), model=model)
+    answerer, emb, _ = _coverage_answerer()
     text = (
         "The gym allowance is $30 per month for every employee. "
         "Your manager approves gym expense claims in Expensify."
@@ -666,10 +669,7 @@ def test_a_question_of_two_parts_answered_apart_is_judged_part_by_part() -> None
     """Each part answered by a unit of its own: the estimate is at least that of its worst
     answered part (here a model that reads only the unit's coverage), although no single
     unit holds the terms of both parts."""
-    coef = [1.0 if n == "sentence_coverage" else 0.0 for n in FEATURES]
-    model = Model(list(FEATURES), [0.0] * len(FEATURES), [1.0] * len(FEATURES), coef, 0.0)
-    emb = FakeEmbedder()
-    answerer = ExtractiveAnswerer(emb, Overlap(Bm25Encoder()), AnswerSettings(), model=model)
+    answerer, emb, model = _coverage_answerer()
     text = (
         "Our 401k plan is administered by Vanguard for every employee. "
         "The company matches your retirement contributions up to 6% of salary."
