@@ -28,6 +28,7 @@ from answer.answerability import NEGATION, Evidence, Model, features, opposite_t
 from answer.drafts import Draft, DraftSentence
 from answer.overlap import Overlap
 from answer.question import (
+    EMAIL_STATED,
     FIGURE_STATED,
     KIND_VALUE,
     PREFER,
@@ -96,7 +97,6 @@ TIMED = re.compile(
 PHONE_ASKED = re.compile(r"\b(?:phone|fax|telephone)\b|\bcall\b", re.I)
 PHONE = re.compile(r"\b\d{3}[-. )]\s?\d{3}[-. ]\d{4}\b|\+\d[\d ()-]{7,}\d")
 EMAIL_ASKED = re.compile(r"\be-?mail\b", re.I)
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 # The thing a question asks which one of: "*which CVE* did we accept?", "what image?".
 WHICH = re.compile(r"\b(?:which|what)\s+([a-z]\w*)", re.I)
 # A question asking which questions to ask is answered by the document's questions.
@@ -219,12 +219,10 @@ class ExtractiveAnswerer:
                 values = alone
             # Each covered part judged by the chosen unit answering it, as where every
             # part is covered (below): the worst of them may be the better estimate.
-            each = [
-                self._part_values(p, chosen, hits, candidates)
-                for p in asked.parts
-                if p not in uncovered
+            kept = [
+                (p, t) for p, t in zip(asked.parts, part_terms, strict=True) if p not in uncovered
             ]
-            worst = min(each, key=self.model.score)
+            worst = self._worst_part(kept, chosen, hits, candidates)
             if self.model.score(worst) > self.model.score(values):
                 values = worst
         if values["negation_added"]:
@@ -240,8 +238,8 @@ class ExtractiveAnswerer:
         if len(asked.parts) > 1 and not uncovered:
             # Each part answered by a unit of its own: the answer is as good as its worst
             # answered part, which may be better than the best unit judged against all.
-            each = [self._part_values(p, chosen, hits, candidates) for p in asked.parts]
-            worst = min(each, key=self.model.score)
+            every = list(zip(asked.parts, part_terms, strict=True))
+            worst = self._worst_part(every, chosen, hits, candidates)
             if self.model.score(worst) > self.model.score(values):
                 values = worst
         return Draft(
@@ -253,12 +251,29 @@ class ExtractiveAnswerer:
             uncovered=uncovered,
         )
 
-    def _part_values(
-        self, part: str, chosen: list[Candidate], hits: list[Hit], candidates: list[Candidate]
+    def _worst_part(
+        self,
+        parts: list[tuple[str, frozenset[int]]],
+        chosen: list[Candidate],
+        hits: list[Hit],
+        candidates: list[Candidate],
     ) -> dict[str, float]:
-        """The model's inputs for one part of a question, judged by the chosen unit that
-        holds most of its terms (under its heading), its similarity to the part alone."""
-        p_terms = self.overlap.question_terms(part)
+        """The model's inputs for the worst judged of ``parts`` (each with its terms),
+        each judged by its own chosen unit (``_part_values``)."""
+        each = [self._part_values(p, terms, chosen, hits, candidates) for p, terms in parts]
+        return min(each, key=self.model.score)
+
+    def _part_values(
+        self,
+        part: str,
+        p_terms: frozenset[int],
+        chosen: list[Candidate],
+        hits: list[Hit],
+        candidates: list[Candidate],
+    ) -> dict[str, float]:
+        """The model's inputs for one part of a question (``p_terms``: its terms), judged by
+        the chosen unit that holds most of its terms (under its heading), its similarity
+        to the part alone."""
         best = max(
             chosen,
             key=lambda c: (
@@ -541,7 +556,7 @@ class ExtractiveAnswerer:
         # "What's the phone number for the hotline?" where no passage read holds a phone
         # number (an e-mail address, where one is asked) is not answered by the hotline's
         # web form.
-        for asks, holds in ((PHONE_ASKED, PHONE), (EMAIL_ASKED, EMAIL)):
+        for asks, holds in ((PHONE_ASKED, PHONE), (EMAIL_ASKED, EMAIL_STATED)):
             out += [
                 p
                 for p, kind in zip(asked.parts, asked.kinds, strict=True)

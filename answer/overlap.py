@@ -32,7 +32,7 @@ IRREGULAR = Path(__file__).parent / "data" / "irregular.json"  # tools/build_opp
 # Forms the stemmer keeps apart that name one thing: "what *percentage* ..." is answered
 # by "32.9 *%* of the eligible voting population" (a "%" is read as the word "percent").
 SAME_AS = {"percentage": "percent", "percentages": "percent"}
-PERCENT = re.compile(r"%")
+PERCENT = ("%", " percent ")
 
 
 @lru_cache(maxsize=1)
@@ -59,7 +59,7 @@ def lexicon() -> str:
     digest = hashlib.sha256(IRREGULAR.read_bytes())
     digest.update(FILLER.pattern.encode())
     digest.update(json.dumps(SAME_AS, sort_keys=True).encode())
-    digest.update(PERCENT.pattern.encode())
+    digest.update("".join(PERCENT).encode())
     return f"lexicon-{digest.hexdigest()[:12]}"
 
 
@@ -77,9 +77,7 @@ class Overlap:
         self.terms = lru_cache(maxsize=50_000)(self._terms)
 
     def _terms(self, text: str) -> set[int]:
-        if "%" in text:
-            text = PERCENT.sub(" percent ", text)
-        return to_base(self.sparse.terms(text))
+        return to_base(self.sparse.terms(text.replace(*PERCENT)))
 
     def question_terms(self, question: str) -> frozenset[int]:
         """Content terms of a question."""

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from core.schema import Hit
 
 __all__ = [
+    "EMAIL_STATED",
     "KIND_VALUE",
     "PREFER",
     "Asked",
@@ -39,6 +40,8 @@ __all__ = [
 _NUM = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|sixty|ninety)"
 _PERIOD = r"(?:minute|hour|day|week|month|quarter|year|business day|working day)"
 _UNIT = rf"(?:{_PERIOD}s?|mins?|hrs?|wks?|yrs?)"
+_EMAIL = r"[\w.+-]+@[\w-]+\.[\w.]+"
+EMAIL_STATED = re.compile(_EMAIL)  # an e-mail address
 KIND_VALUE = {
     "amount": re.compile(r"[$€£¥]\s?\d|\d\s?(?:usd|eur|gbp|dollars?|euros?|%)|\bpercent\b", re.I),
     "duration": re.compile(
@@ -59,7 +62,8 @@ KIND_VALUE = {
     ),
     "number": re.compile(r"(?<![A-Za-z])\d"),  # not a label such as "L4" or "M3"
     "contact": re.compile(
-        r"[\w.+-]+@[\w-]+\.[\w.]+|(?<!\w)#[a-z][\w-]+|(?<!\w)@[a-z][\w/-]+|\b\d{3}[-. ]\d{3}[-. ]\d{4}\b",
+        rf"{_EMAIL}|"
+        r"(?<!\w)#[a-z][\w-]+|(?<!\w)@[a-z][\w/-]+|\b\d{3}[-. ]\d{3}[-. ]\d{4}\b",
         re.I,
     ),
 }

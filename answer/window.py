@@ -110,15 +110,15 @@ def widen(
         if (h.chunk.doc_id, h.chunk.ordinal + 1) not in have
     ]
     found = {(c.doc_id, c.ordinal): c for c in store.chunks_at(collection, wanted, groups)}
-    # A next chunk retrieved below its head is read with the head too (at the head's
-    # rank); one retrieved above it is read where it ranks.
-    found.update({key: hits[i].chunk for key, i in have.items()})
     out, tails = list(hits), {}
     for i, hit in enumerate(hits[:n]):
         key = (hit.chunk.doc_id, hit.chunk.ordinal + 1)
-        if have.get(key, len(hits)) < i:
+        at = have.get(key)
+        # A next chunk retrieved below its head is read with the head too (at the head's
+        # rank); one retrieved above it is read where it ranks.
+        if at is not None and at < i:
             continue
-        tail = found.get(key)
+        tail = hits[at].chunk if at is not None else found.get(key)
         if tail is None or not continues(hit.chunk.section, tail.section):
             continue
         join = joined(hit.chunk, tail)

@@ -25,6 +25,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from html.parser import HTMLParser
 
 from core.text import BULLET
@@ -162,13 +163,7 @@ def literal_hashes(markdown: str) -> str:
     """Markdown with each "#" that opens a line's text without a space after it escaped
     ("\\#cloud-internal"), outside fenced code: CommonMark reads "#cloud-internal - the
     team's channel" as text, Python-Markdown (which unstructured uses) as a heading."""
-    out: list[str] = []
-    fenced = False
-    for line in markdown.split("\n"):
-        fence = bool(FENCE.match(line))
-        fenced ^= fence
-        out.append(line if fence or fenced else HASH_TEXT.sub(r"\1\\#", line))
-    return "\n".join(out)
+    return _outside_code(markdown, lambda line: HASH_TEXT.sub(r"\1\\#", line))
 
 
 def blocks_apart(markdown: str) -> str:
@@ -214,12 +209,18 @@ def blocks_apart(markdown: str) -> str:
 def alert_labels(markdown: str) -> str:
     """Markdown with each GitHub alert marker ("> [!WARNING]") written as its label
     ("> Warning:"), outside fenced code."""
+    return _outside_code(
+        markdown, lambda line: ALERT.sub(lambda m: f"{m[1]}{m[2].capitalize()}:", line)
+    )
+
+
+def _outside_code(markdown: str, edit: Callable[[str], str]) -> str:
+    """Markdown with ``edit`` applied to each line outside fenced code (fence lines
+    included in the code)."""
     out: list[str] = []
     fenced = False
     for line in markdown.split("\n"):
         fence = bool(FENCE.match(line))
         fenced ^= fence
-        if not fence and not fenced:
-            line = ALERT.sub(lambda m: f"{m[1]}{m[2].capitalize()}:", line)
-        out.append(line)
+        out.append(line if fence or fenced else edit(line))
     return "\n".join(out)
