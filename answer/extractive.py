@@ -28,6 +28,8 @@ from answer.answerability import NEGATION, Evidence, Model, features, opposite_t
 from answer.drafts import Draft, DraftSentence
 from answer.overlap import Overlap
 from answer.question import (
+    CLOCK_ASKED,
+    CLOCK_STATED,
     EMAIL_STATED,
     FIGURE_STATED,
     KIND_VALUE,
@@ -160,7 +162,7 @@ class ExtractiveAnswerer:
         """What changes answers: part of the cache key (the units version moves with the
         selection rules, so cached answers of older rules expire)."""
         return (
-            f"extractive:units-v36:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
+            f"extractive:units-v37:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
             f":answerability={self.model.digest()}"
         )
 
@@ -556,11 +558,17 @@ class ExtractiveAnswerer:
         # "What's the phone number for the hotline?" where no passage read holds a phone
         # number (an e-mail address, where one is asked) is not answered by the hotline's
         # web form.
-        for asks, holds in ((PHONE_ASKED, PHONE), (EMAIL_ASKED, EMAIL_STATED)):
+        # A time of day asked ("What time does the planning meeting start?") where no
+        # passage read states one is not answered by the meeting's weekday.
+        for kind_asked, asks, holds in (
+            ("contact", PHONE_ASKED, PHONE),
+            ("contact", EMAIL_ASKED, EMAIL_STATED),
+            ("date", CLOCK_ASKED, CLOCK_STATED),
+        ):
             out += [
                 p
                 for p, kind in zip(asked.parts, asked.kinds, strict=True)
-                if kind == "contact"
+                if kind == kind_asked
                 and asks.search(p)
                 and p not in out
                 and not any(holds.search(h.chunk.text) for h in hits)
@@ -679,10 +687,17 @@ class ExtractiveAnswerer:
                 # or its label names what the question asks about (only those lines are
                 # looked at: a longer unit is a unit anyway).
                 if (len(quote.split()) < MIN_WORDS or quote in headings) and not (
-                    ":" in quote.rstrip(":")
-                    and (
-                        unit.kind == "item" or valued or _asked_field(quote, q_terms, self.overlap)
+                    (
+                        ":" in quote.rstrip(":")
+                        and (
+                            unit.kind == "item"
+                            or valued
+                            or _asked_field(quote, q_terms, self.overlap)
+                        )
                     )
+                    # A short line holding the address asked for: "Google Group
+                    # (technicaladvisors@sourcegraph.com)" under "Team communication".
+                    or ("contact" in kinds and KIND_VALUE["contact"].search(quote))
                 ):
                     continue
                 overlap = self.overlap.coverage(q_terms, f"{_context(hit, unit)}\n{quote}")
@@ -782,7 +797,9 @@ def _valued(
     holds ("All invoices should be sent to ap@…", further down the invoicing page)."""
     value = KIND_VALUE.get(kind)
     held = chosen if holding is None else holding
-    if value is None or any(value.search(c.text) for c in held):
+    # A long list shown as its heads ("Stick to a schedule; Triage; Timebox") shows no
+    # value its items hold ("I work from around 8:30am to 5:30pm").
+    if value is None or any(value.search(shown(c.text)) for c in held):
         return None
     floor = VALUED * chosen[0].score
     doc = hits[chosen[0].hit].chunk.doc_id

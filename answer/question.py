@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from core.schema import Hit
 
 __all__ = [
+    "CLOCK_ASKED",
+    "CLOCK_STATED",
     "EMAIL_STATED",
     "KIND_VALUE",
     "PREFER",
@@ -42,6 +44,13 @@ _PERIOD = r"(?:minute|hour|day|week|month|quarter|year|business day|working day)
 _UNIT = rf"(?:{_PERIOD}s?|mins?|hrs?|wks?|yrs?)"
 _EMAIL = r"[\w.+-]+@[\w-]+\.[\w.]+"
 EMAIL_STATED = re.compile(_EMAIL)  # an e-mail address
+# A time of day: "8:30am", "7 p.m.", "15:00 UTC", "noon".
+_CLOCK = r"\b\d{1,2}(?::[0-5]\d)?\s?(?:am|pm|a\.m\.|p\.m\.)(?!\w)|\b\d{1,2}:[0-5]\d\b|\b(?:noon|midnight)\b"
+CLOCK_STATED = re.compile(_CLOCK, re.I)
+# A part asking for a time of day ("What time does the planning meeting start?").
+CLOCK_ASKED = re.compile(
+    r"\b(?:what|which) (?:time(?! off| of| frame| horizon| zone| period)|hours)\b", re.I
+)
 KIND_VALUE = {
     "amount": re.compile(r"[$€£¥]\s?\d|\d\s?(?:usd|eur|gbp|dollars?|euros?|%)|\bpercent\b", re.I),
     "duration": re.compile(
@@ -57,7 +66,8 @@ KIND_VALUE = {
     "date": re.compile(
         r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d|\b\d{1,2}(?:st|nd|rd|th)\b"
         r"|\b(?:19|20)\d\d\b|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b"
-        rf"|\b(?:within|before|after|by)\s+(?:the\s+)?(?:end|first|last|{_NUM})\b",
+        rf"|\b(?:within|before|after|by)\s+(?:the\s+)?(?:end|first|last|{_NUM})\b"
+        rf"|{_CLOCK}",
         re.I,
     ),
     "number": re.compile(r"(?<![A-Za-z])\d"),  # not a label such as "L4" or "M3"
@@ -140,7 +150,9 @@ _KINDS = (
         "date",
         re.compile(
             r"^when\b|\bwhen (?=(?:do|does|did|is|are|was|were|will|would|should|can|could|must"
-            r"|may|might|has|have|had)\b)|\bwhat (?:date|day|time)\b|\bby when\b",
+            r"|may|might|has|have|had)\b)|\bby when\b"
+            # "what time does it start?", "which hours?"; not "what time off", "what timeline"
+            rf"|\b(?:what|which) (?:date|day)\b|{CLOCK_ASKED.pattern}",
             re.I,
         ),
     ),

@@ -1456,3 +1456,63 @@ def test_a_phone_number_or_address_no_passage_holds_is_not_answered() -> None:
     _refused_until_stated(question, hotline, " Call the hotline on 800-555-0199.", "800-555-0199")
     question = "What's the email address for the Convercent hotline?"
     _refused_until_stated(question, hotline, " Or write to hotline@convercent.com.", "hotline@")
+
+
+def test_a_time_of_day_is_a_date_value_and_asked_by_what_time() -> None:
+    """ "8:30am", "15:00 UTC" and "noon" say when; "what time does it start?" and "what
+    hours?" ask for one, "what time off?" does not."""
+    date = KIND_VALUE["date"]
+    assert date.search("I work from around 8:30am to 5:30pm")
+    assert date.search("sessions at 15:00 UTC and 19:30 UTC")
+    assert date.search("the office closes at noon")
+    assert not date.search("a 1:1 with your manager")
+    assert analyse("What time does the planning meeting start?").kinds == ("date",)
+    assert analyse("What hours does the support desk keep?").kinds == ("date",)
+    assert analyse("Which day of the week is the team meeting?").kinds == ("date",)
+    assert analyse("What time off do I get?").kinds != ("date",)
+
+
+def test_a_time_of_day_no_passage_states_is_not_answered() -> None:
+    """ "What time does the planning meeting start?" is not answered by the meeting's
+    weekday when no passage read states a time of day."""
+    text = (
+        "Recurring meetings\n\nTeam meetings are held weekly on Mondays, where we plan "
+        "our work for the week."
+    )
+    question = "What time does the Monday planning meeting start?"
+    _refused_until_stated(question, text, " They start at 9:30am Pacific.", "9:30am")
+
+
+def test_a_value_a_list_shown_as_its_heads_hides_is_quoted_from_its_item() -> None:
+    """A long headed list is shown as its heads ("Stick to a schedule; Triage;
+    Timebox"), which show none of its items' values: the item holding the span of time
+    asked for is quoted."""
+    items = [
+        "Stick to a schedule: when working from home it is very important to have a set "
+        "schedule and the discipline to respect it, or work and life blur together.",
+        "Triage: mornings go to catching up on chat and code review, and smaller requests "
+        "are answered at once before planning the rest of the day.",
+        "Timebox: I work in blocks of 2 hours with a break between them, and stop "
+        "when the last block of the day is over.",
+    ]
+    text = "Schedule\n\n" + "\n\n".join(f"• {i}" for i in items)
+    hits = _hits([("tips.md", "Tips", text)])
+    listed = next(u for u in units(text) if u.kind == "list")
+    item = next(u for u in units(text) if text[u.start : u.end].startswith("Timebox"))
+    shown_list = Candidate(0, listed.start, text[listed.start : listed.end], 0.6, "list", score=1.0)
+    timebox = Candidate(0, item.start, text[item.start : item.end], 0.2, "item", score=0.2)
+    assert _valued("duration", [shown_list], [shown_list, timebox], lambda c: True, hits) is timebox
+
+
+def test_a_short_line_holding_the_address_asked_for_is_quoted() -> None:
+    """A line too short to be a unit otherwise ("Google Group (ta@example.com)") is
+    quoted when it holds the e-mail address or channel the question asks for."""
+    text = (
+        "Team communication\n\nGoogle Group (ta@example.com)\n\nThe team uses the Google "
+        "Group as a distribution list so customers can reach every team member at once."
+    )
+    quoted = _answer(
+        "What email address can customers use to reach the whole team?",
+        [("norms.md", "Team norms", text)],
+    )
+    assert any("ta@example.com" in q for q in quoted)
