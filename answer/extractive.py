@@ -30,6 +30,8 @@ from answer.overlap import Overlap
 from answer.question import (
     CLOCK_ASKED,
     CLOCK_STATED,
+    DAY_ASKED,
+    DAY_STATED,
     EMAIL_STATED,
     FIGURE_STATED,
     KIND_VALUE,
@@ -162,7 +164,7 @@ class ExtractiveAnswerer:
         """What changes answers: part of the cache key (the units version moves with the
         selection rules, so cached answers of older rules expire)."""
         return (
-            f"extractive:units-v37:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
+            f"extractive:units-v38:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
             f":answerability={self.model.digest()}"
         )
 
@@ -190,7 +192,9 @@ class ExtractiveAnswerer:
             for i in range(len(hits))
             if i not in named and any(_lookalikes(hits[i], hits[n]) for n in named)
         }
-        unstated = self._unstated(asked, hits, [c for c in candidates if c.hit not in other])
+        unstated = self._unstated(
+            asked, hits, [c for c in candidates if c.hit not in other], set_aside=other
+        )
         unstated += [p for p in unknown if p not in unstated]
         if len(unstated) == len(asked.parts):
             return Draft(refused=True, reason="no passage states the figure asked for")
@@ -528,7 +532,13 @@ class ExtractiveAnswerer:
         )
         return cand if new else None
 
-    def _unstated(self, asked: Asked, hits: list[Hit], candidates: list[Candidate]) -> list[str]:
+    def _unstated(
+        self,
+        asked: Asked,
+        hits: list[Hit],
+        candidates: list[Candidate],
+        set_aside: set[int] | frozenset[int] = frozenset(),
+    ) -> list[str]:
         """The parts asking for a sum of money, or for a number of days (weeks, ...), that
         no passage states, or that only units holding under ``SUM_COVER`` of the part's
         terms (under their headings) state: a figure about something else is no answer
@@ -559,11 +569,16 @@ class ExtractiveAnswerer:
         # number (an e-mail address, where one is asked) is not answered by the hotline's
         # web form.
         # A time of day asked ("What time does the planning meeting start?") where no
-        # passage read states one is not answered by the meeting's weekday.
+        # passage read states one is not answered by the meeting's weekday, nor a day
+        # asked ("Which day of the week is the team meeting?") by "weekly".
+        # Passages of a look-alike of the document the question names are set aside: the
+        # other team's meeting day is no answer.
+        read = [i for i in range(len(hits)) if i not in set_aside]
         for kind_asked, asks, holds in (
             ("contact", PHONE_ASKED, PHONE),
             ("contact", EMAIL_ASKED, EMAIL_STATED),
             ("date", CLOCK_ASKED, CLOCK_STATED),
+            ("date", DAY_ASKED, DAY_STATED),
         ):
             out += [
                 p
@@ -571,7 +586,7 @@ class ExtractiveAnswerer:
                 if kind == kind_asked
                 and asks.search(p)
                 and p not in out
-                and not any(holds.search(h.chunk.text) for h in hits)
+                and not any(holds.search(hits[i].chunk.text) for i in read)
             ]
         asking = sum_parts(asked)
         if not asking:

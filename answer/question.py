@@ -21,6 +21,8 @@ from core.schema import Hit
 __all__ = [
     "CLOCK_ASKED",
     "CLOCK_STATED",
+    "DAY_ASKED",
+    "DAY_STATED",
     "EMAIL_STATED",
     "KIND_VALUE",
     "PREFER",
@@ -51,6 +53,20 @@ CLOCK_STATED = re.compile(_CLOCK, re.I)
 CLOCK_ASKED = re.compile(
     r"\b(?:what|which) (?:time(?! off| of| frame| horizon| zone| period)|hours)\b", re.I
 )
+# A day: a weekday, a day of the month or a date ("Wednesday", "the 20th", "March 3",
+# "3/14", "2024-05-01", "the last business day").
+_WEEKDAY = r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b"
+_MONTH_DAY = r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d|\b\d{1,2}(?:st|nd|rd|th)\b"
+DAY_STATED = re.compile(
+    rf"{_WEEKDAY}|{_MONTH_DAY}|\b\d{{1,2}}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
+    r"|\b\d{1,2}/\d{1,2}\b|\b(?:19|20)\d\d-\d\d-\d\d\b"
+    r"|\b(?:first|last|final) (?:business |working |calendar )?day\b",
+    re.I,
+)
+# A part asking which day ("Which day of the week is the team meeting?"), not "what days off".
+DAY_ASKED = re.compile(
+    r"\b(?:what|which) (?:week)?day\b(?! off)|\bday of the (?:week|month)\b", re.I
+)
 KIND_VALUE = {
     "amount": re.compile(r"[$€£¥]\s?\d|\d\s?(?:usd|eur|gbp|dollars?|euros?|%)|\bpercent\b", re.I),
     "duration": re.compile(
@@ -64,8 +80,7 @@ KIND_VALUE = {
         re.I,
     ),
     "date": re.compile(
-        r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d|\b\d{1,2}(?:st|nd|rd|th)\b"
-        r"|\b(?:19|20)\d\d\b|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b"
+        rf"{_MONTH_DAY}|\b(?:19|20)\d\d\b|{_WEEKDAY}"
         rf"|\b(?:within|before|after|by)\s+(?:the\s+)?(?:end|first|last|{_NUM})\b"
         rf"|{_CLOCK}",
         re.I,
@@ -152,7 +167,7 @@ _KINDS = (
             r"^when\b|\bwhen (?=(?:do|does|did|is|are|was|were|will|would|should|can|could|must"
             r"|may|might|has|have|had)\b)|\bby when\b"
             # "what time does it start?", "which hours?"; not "what time off", "what timeline"
-            rf"|\b(?:what|which) (?:date|day)\b|{CLOCK_ASKED.pattern}",
+            rf"|\b(?:what|which) date\b|{DAY_ASKED.pattern}|{CLOCK_ASKED.pattern}",
             re.I,
         ),
     ),

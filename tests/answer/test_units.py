@@ -1516,3 +1516,30 @@ def test_a_short_line_holding_the_address_asked_for_is_quoted() -> None:
         [("norms.md", "Team norms", text)],
     )
     assert any("ta@example.com" in q for q in quoted)
+
+
+def test_a_day_asked_is_not_answered_by_a_cadence_or_a_look_alike_teams_day() -> None:
+    """ "Which day of the week is the CE team's meeting?" is not answered by "weekly",
+    nor by the day the Support team (a look-alike page) meets; the CE page stating its
+    day answers it."""
+    assert analyse("Which day of the week is the team meeting?").kinds == ("date",)
+    ce = "Recurring meetings\n\nTeam meeting (weekly): regular syncs for the CE team to discuss topics."
+    support = (
+        "Recurring meetings\n\nThe Support team meeting is held weekly on Wednesday, where "
+        "each lead runs a session."
+    )
+    question = "Which day of the week is the CE team's weekly team meeting?"
+    hits = _hits(
+        [("ce/norms.md", "CE Team Norms", ce), ("support/norms.md", "Support Team Norms", support)]
+    )
+    draft = _run(question, hits)
+    assert draft.refused and draft.reason == "no passage states the figure asked for"
+    stated = ce + " It meets on Tuesdays."
+    hits = _hits(
+        [
+            ("ce/norms.md", "CE Team Norms", stated),
+            ("support/norms.md", "Support Team Norms", support),
+        ]
+    )
+    draft = _run(question, hits)
+    assert not draft.refused and "Tuesdays" in " ".join(s.text for s in draft.sentences)
