@@ -19,7 +19,7 @@ from answer import assemble, ground
 from answer.cache import AnswerCache, answer_config, cache_key
 from answer.drafts import Draft
 from answer.query import Query
-from answer.question import unnamed
+from answer.question import KIND_VALUE, analyse, unnamed
 from answer.retrieval import Retriever
 from answer.sources import AnswerSource
 from answer.spelling import expanded, spelled
@@ -37,6 +37,8 @@ __all__ = ["Answerer", "AskService", "Listener", "Reading"]
 
 NAMED_DOCUMENTS = 2  # documents an identifier names, searched when no hit holds it
 NAMED_PASSAGES = 2  # ... the passages of each that lead the hits
+PART_PASSAGES = 3  # passages searched per part of a multi-part question ...
+PART_READ = 0.5  # ... that no passage read holds this share of in one sentence
 
 Listener = Callable[[Answer, float], None]  # (answer, top retrieval score), e.g. metrics
 
@@ -217,8 +219,54 @@ class AskService:
         else:
             vector = query.vector(self.retriever.embedder)
         hits = self._named(query, text, hits)
+        hits = self._parts(query, text, hits)
         wide = widen(hits, self.store, version.collection, query.groups, cfg.window)
         return Reading(text, hits, wide, vector), top
+
+    def _parts(self, query: Query, text: str, hits: list[Hit]) -> list[Hit]:
+        """The hits, with the best passage of each part of a multi-part question that the
+        question as a whole did not retrieve, where it comes from a document already
+        among the hits ("How often does support review its continuity plan, and what's
+        the fallback if Zendesk is down?": the two answers sit in two chunks of one
+        page, and the whole question retrieves one of them). Each takes the place of the
+        lowest hit no part retrieved."""
+        asked = analyse(text)
+        if len(asked.parts) < 2 or len(hits) < 2:
+            return hits
+        version = query.version
+        assert version is not None
+        docs = {h.chunk.doc_id for h in hits}
+        have = {h.chunk.id for h in hits}
+        added: list[Hit] = []
+        overlap = self.retriever.overlap
+        serving: set[int] = set()  # hits holding a part's words and the value it asks for
+        for part, kind in zip(asked.parts, asked.kinds, strict=True):
+            terms, value = overlap.question_terms(part), KIND_VALUE.get(kind)
+            found_here = {
+                i
+                for i, h in enumerate(hits)
+                if overlap.best_sentence(terms, h.chunk.text) >= PART_READ
+                and (value is None or value.search(h.chunk.text))
+            }
+            serving |= found_here
+            if found_here:
+                continue
+            found = self.retriever.search(
+                Query(f"{asked.context} {part}".strip(), query.principal, query.context, version),
+                version.collection,
+                PART_PASSAGES,
+            )
+            for hit in found:
+                if hit.chunk.doc_id in docs and hit.chunk.id not in have:
+                    added.append(hit)
+                    have.add(hit.chunk.id)
+                    break
+        # The lowest hits no part needs make room (the best hit always stays).
+        spare = [i for i in reversed(range(1, len(hits))) if i not in serving][: len(added)]
+        if not spare:
+            return hits
+        kept = [h for i, h in enumerate(hits) if i not in spare]
+        return kept + added[: len(spare)]
 
     def _named(self, query: Query, text: str, hits: list[Hit]) -> list[Hit]:
         """The hits, led by the best passages of the documents whose title or path names

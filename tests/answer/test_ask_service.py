@@ -110,3 +110,41 @@ def test_an_identifier_no_hit_holds_searches_the_document_it_names(
     plain, _ = service.read(service.query("Which CVE did security accept as a risk?", reader))
     assert plain is not None
     assert all(h.chunk.source != "restricted/6-1-2.md" for h in plain.hits)
+
+
+def test_a_part_the_question_as_a_whole_does_not_retrieve_is_searched_alone(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """ "How often … and what's the fallback if Zendesk is down?": the whole question
+    retrieves one of the page's two answers and pages on its words; the part it misses is
+    searched alone, and its passage on the same page takes the place of the lowest hit
+    no part needs."""
+    root = tmp_path / "handbook"
+    root.mkdir()
+    filler = " ".join(["Staffing, tooling and escalation paths are part of it."] * 30)
+    (root / "support.md").write_text(
+        "# Support continuity\n\n## Review\n\nThe support continuity plan is reviewed "
+        f"quarterly by the support leads. {filler}\n\n"
+        "## Outages\n\nIf Zendesk goes down, the fallback is the shared inbox at "
+        "help@example.com.\n"
+    )
+    for n in range(2):
+        (root / f"other-{n}.md").write_text(
+            f"# Continuity {n}\n\nHow often does the support team review its continuity "
+            "plan? The support continuity plan review follows the review calendar.\n"
+        )
+    run_ingest(settings, root, embedder=FakeEmbedder())[2].close()
+    narrow = settings.model_copy(update={"answer": settings.answer.model_copy(update={"top_k": 3})})
+    service = build_engine(narrow, FakeEmbedder()).ask
+    question = (
+        "How often does support review its continuity plan, and what's the fallback if "
+        "Zendesk is down?"
+    )
+    query = service.query(question, ASKER)
+    whole = [h.chunk.text for h in service.retriever.search(query, service.live().collection, 3)]
+    reading, _ = service.read(query)
+    assert reading is not None
+    read = [h.chunk.text for h in reading.hits]
+    assert len(read) == 3
+    assert any("quarterly" in t for t in read) and any("Zendesk" in t for t in read)
+    assert not (any("quarterly" in t for t in whole) and any("Zendesk" in t for t in whole))
