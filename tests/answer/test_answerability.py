@@ -263,17 +263,29 @@ def test_a_word_starting_a_later_sentence_is_no_name() -> None:
     )
 
 
-def test_words_opposite_only_in_rare_senses_are_no_mismatch() -> None:
-    """WordNet makes "take" and "give" opposites in their 8th and 3rd senses ("take /
-    give an exam"), and "stop" and "start" in the 8th sense of "start": "Give your team a
-    heads-up" does not contradict "I'm taking my sabbatical". Opposites in common senses
-    ("include" / "exclude") still count."""
-    asked = "How far in advance should I let my team know I'm taking my sabbatical?"
-    sentence = "Give your team a heads-up, preferably three months in advance."
-    assert features(_evidence(asked, sentence))["opposite_word"] == 0
-    asked = "For the liquidity pool, when do I stop accruing shares?"
-    sentence = "You start accruing liquidity pool shares after one year."
-    assert features(_evidence(asked, sentence))["opposite_word"] == 0
-    asked = "Which treatments does the plan include?"
-    sentence = "The plan does exclude cosmetic treatments."
-    assert features(_evidence(asked, sentence))["opposite_word"] == 1
+RARE_SENSES = [
+    (  # "take" / "give": opposites in their 8th and 3rd senses ("take / give an exam")
+        "How far in advance should I let my team know I'm taking my sabbatical?",
+        "Give your team a heads-up, preferably three months in advance.",
+        0,
+    ),
+    (  # "stop" / "start": the 8th sense of "start"
+        "For the liquidity pool, when do I stop accruing shares?",
+        "You start accruing liquidity pool shares after one year.",
+        0,
+    ),
+    (  # "include" / "exclude": opposites in their common senses
+        "Which treatments does the plan include?",
+        "The plan does exclude cosmetic treatments.",
+        1,
+    ),
+]
+
+
+@pytest.mark.parametrize(("asked", "sentence", "flag"), RARE_SENSES)
+def test_words_opposite_only_in_rare_senses_are_no_mismatch(
+    asked: str, sentence: str, flag: int
+) -> None:
+    """WordNet opposites count only in the first senses of both words: "Give your team a
+    heads-up" does not contradict "I'm taking my sabbatical"."""
+    assert features(_evidence(asked, sentence))["opposite_word"] == flag
