@@ -228,8 +228,10 @@ class AskService:
         question as a whole did not retrieve, where it comes from a document already
         among the hits ("How often does support review its continuity plan, and what's
         the fallback if Zendesk is down?": the two answers sit in two chunks of one
-        page, and the whole question retrieves one of them). Each takes the place of the
-        lowest hit no part retrieved."""
+        page, and the whole question retrieves one of them). A part counts as read where a
+        hit holds ``PART_READ`` of its words in one sentence and the kind of value it asks
+        for. Each passage found takes the place of the lowest hit that reads no part (the
+        best hit always stays)."""
         asked = analyse(text)
         if len(asked.parts) < 2 or len(hits) < 2:
             return hits
