@@ -54,12 +54,13 @@ CLOCK_ASKED = re.compile(
     r"\b(?:what|which) (?:time(?! off| of| frame| horizon| zone| period)|hours)\b", re.I
 )
 # A day: a weekday, a day of the month or a date ("Wednesday", "the 20th", "March 3",
-# "3/14", "2024-05-01", "the last business day").
+# "3/14/2024", "2024-05-01", "the last business day").
 _WEEKDAY = r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b"
 _MONTH_DAY = r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d|\b\d{1,2}(?:st|nd|rd|th)\b"
 DAY_STATED = re.compile(
     rf"{_WEEKDAY}|{_MONTH_DAY}|\b\d{{1,2}}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
-    r"|\b\d{1,2}/\d{1,2}\b|\b(?:19|20)\d\d-\d\d-\d\d\b"
+    # "3/14/2024" (not "24/7"), "2024-05-01"
+    r"|\b(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])/(?:\d{4}|\d{2})\b|\b(?:19|20)\d\d-\d\d-\d\d\b"
     r"|\b(?:first|last|final) (?:business |working |calendar )?day\b",
     re.I,
 )

@@ -10,6 +10,7 @@ from answer.drafts import Draft
 from answer.extractive import Candidate, ExtractiveAnswerer, _valued
 from answer.overlap import Overlap
 from answer.question import (
+    DAY_STATED,
     KIND_VALUE,
     PREFER,
     analyse,
@@ -1523,6 +1524,8 @@ def test_a_day_asked_is_not_answered_by_a_cadence_or_a_look_alike_teams_day() ->
     nor by the day the Support team (a look-alike page) meets; the CE page stating its
     day answers it."""
     assert analyse("Which day of the week is the team meeting?").kinds == ("date",)
+    assert DAY_STATED.search("due 3/14/2024") and DAY_STATED.search("on 2024-05-01")
+    assert not DAY_STATED.search("Customer Service is available 24/7 to help")
     ce = "Recurring meetings\n\nTeam meeting (weekly): regular syncs for the CE team to discuss topics."
     support = (
         "Recurring meetings\n\nThe Support team meeting is held weekly on Wednesday, where "
