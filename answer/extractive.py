@@ -76,6 +76,13 @@ QUESTION_PENALTY = 0.2
 # A sum stated in a unit holding under this share of a part's terms is about something else
 # (chosen on the tune halves: between their unanswerables, 0.33 at most, and answerables).
 SUM_COVER = 0.38
+# A lead-in that only announces its list ("…, including but not limited to:"), quoted
+# without the list, says nothing.
+BARE_LEAD_IN = re.compile(
+    r"(?:\binclud(?:e|es|ing)(?: but (?:is )?not limited to)?|\bsuch as|\bthe following"
+    r"|\bas follows)\s*:\s*$",
+    re.I,
+)
 NEXT_WORDS = 60  # the best unit and the sentence after (or before) it: at most this long
 COMPLEMENT = 0.5  # a unit adding question terms the answer lacks: its least share of the best
 RUNNER_UP = 0.8  # a runner-up within this share of the best score is quoted too
@@ -164,7 +171,7 @@ class ExtractiveAnswerer:
         """What changes answers: part of the cache key (the units version moves with the
         selection rules, so cached answers of older rules expire)."""
         return (
-            f"extractive:units-v41:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
+            f"extractive:units-v42:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
             f":answerability={self.model.digest()}"
         )
 
@@ -208,6 +215,7 @@ class ExtractiveAnswerer:
         best = top[0]
         part_terms = [self.overlap.question_terms(p) for p in asked.parts]
         chosen, uncovered = self._choose(top, candidates, hits, asked, part_terms, scoped)
+        chosen = [c for c in chosen if not BARE_LEAD_IN.search(c.text)] or chosen
         unstated = self._quoted_sums(asked, part_terms, unstated, chosen, hits)
         uncovered += [p for p in unstated if p not in uncovered]
         uncovered = [p for p in uncovered if p not in asked.told]  # a statement asks nothing

@@ -1546,3 +1546,26 @@ def test_a_day_asked_is_not_answered_by_a_cadence_or_a_look_alike_teams_day() ->
     )
     draft = _run(question, hits)
     assert not draft.refused and "Tuesdays" in " ".join(s.text for s in draft.sentences)
+
+
+def test_a_lead_in_that_only_announces_its_list_is_not_quoted_without_it() -> None:
+    """ "…, including but not limited to:" quoted without its items says nothing: the
+    answer about ski lessons quotes the lessons' list, not the other list's lead-in."""
+    text = (
+        "What is covered\n\nPerksPlus covers a wide range of fitness activities, including "
+        "but not limited to:\n\n• Gym memberships\n\n• Yoga and Pilates classes\n\n• Fitness "
+        "equipment purchases\n\nIn addition to the wide range of fitness activities covered "
+        "by PerksPlus, the program also covers a variety of lessons and experiences that "
+        "promote health and wellness.\n\nSome of the lessons covered under PerksPlus "
+        "include:\n\n• Skiing and snowboarding lessons\n\n• Surfing lessons"
+    )
+    intro = (
+        "PerksPlus\n\nWith PerksPlus, employees have the opportunity to expense up to $1000 "
+        "for fitness-related programs."
+    )
+    quoted = _answer(
+        "Does PerksPlus pay for ski lessons and what's the yearly limit?",
+        [("perks.pdf", "PerksPlus", text), ("perks.pdf", "PerksPlus", intro)],
+    )
+    assert any("Skiing" in q for q in quoted)
+    assert not any(q.rstrip().endswith("not limited to:") for q in quoted)
