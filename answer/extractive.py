@@ -573,14 +573,12 @@ class ExtractiveAnswerer:
         ]
         if timed and not any(TIMED.search(h.chunk.text) for h in hits):
             out += timed
-        # "What's the phone number for the hotline?" where no passage read holds a phone
-        # number (an e-mail address, where one is asked) is not answered by the hotline's
-        # web form.
-        # A time of day asked ("What time does the planning meeting start?") where no
-        # passage read states one is not answered by the meeting's weekday, nor a day
-        # asked ("Which day of the week is the team meeting?") by "weekly".
-        # Passages of a look-alike of the document the question names are set aside: the
-        # other team's meeting day is no answer.
+        # A value of one form asked for where no passage read holds one: "What's the phone
+        # number for the hotline?" is not answered by the hotline's web form (an e-mail
+        # address likewise), "What time does the planning meeting start?" by its weekday,
+        # nor "Which day of the week is the team meeting?" by "weekly". Passages of a
+        # look-alike of the document the question names (``set_aside``) are not read for
+        # it: the other team's meeting day is no answer.
         read = [i for i in range(len(hits)) if i not in set_aside]
         for kind_asked, asks, holds in (
             ("contact", PHONE_ASKED, PHONE),
