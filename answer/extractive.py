@@ -171,7 +171,7 @@ class ExtractiveAnswerer:
         """What changes answers: part of the cache key (the units version moves with the
         selection rules, so cached answers of older rules expire)."""
         return (
-            f"extractive:units-v42:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
+            f"extractive:units-v43:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
             f":answerability={self.model.digest()}"
         )
 
@@ -722,8 +722,9 @@ class ExtractiveAnswerer:
                 ):
                     continue
                 overlap = self.overlap.coverage(q_terms, f"{_context(hit, unit)}\n{quote}")
-                if overlap <= 0:
-                    continue
+                if overlap <= 0 or self.overlap.terms(quote) <= q_terms:
+                    continue  # shares nothing, or says nothing the question does not
+
                 bonus = sum(
                     KIND_BONUS
                     for k in kinds

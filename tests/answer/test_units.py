@@ -1569,3 +1569,27 @@ def test_a_lead_in_that_only_announces_its_list_is_not_quoted_without_it() -> No
     )
     assert any("Skiing" in q for q in quoted)
     assert not any(q.rstrip().endswith("not limited to:") for q in quoted)
+
+
+def test_a_unit_that_only_repeats_the_question_is_not_quoted() -> None:
+    """An index page's item "Cloud Access Control Policy" holds most of "Who owns the
+    cloud access control policy?" and says nothing the question does not: the policy
+    page's owner line answers."""
+    index = (
+        "Engineering policies\n\nThis section stores policies owned by Engineering.\n\n"
+        "• Vulnerability Management Policy\n\n• Cloud Access Control Policy\n\n"
+        "• Cryptography Policy"
+    )
+    policy = (
+        "Violations & Enforcement\n\nAny known violations should be reported to "
+        "report@example.com.\n\nPolicy Owner: Head of Security"
+    )
+    quoted = _answer(
+        "Who owns the cloud access control policy?",
+        [
+            ("policies/index.md", "Engineering policies", index),
+            ("acp.md", "Cloud Access Control Policy", policy),
+        ],
+    )
+    assert "Cloud Access Control Policy" not in quoted
+    assert "Policy Owner: Head of Security" in quoted
