@@ -35,6 +35,7 @@ from answer.question import (
     EMAIL_STATED,
     FIGURE_STATED,
     KIND_VALUE,
+    NAME_RUN,
     PREFER,
     SUM_STATED,
     VALUE_ASKED,
@@ -171,7 +172,7 @@ class ExtractiveAnswerer:
         """What changes answers: part of the cache key (the units version moves with the
         selection rules, so cached answers of older rules expire)."""
         return (
-            f"extractive:units-v43:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
+            f"extractive:units-v44:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
             f":answerability={self.model.digest()}"
         )
 
@@ -614,13 +615,23 @@ class ExtractiveAnswerer:
         part's terms with the question's scene, or without it)."""
         if not asking:
             return []
-        stating = [  # each unit stating the value, read under its heading
-            f"{_context(hits[c.hit], c.unit)}\n{c.text}" for c in candidates if value.search(c.text)
+        stating = [  # each unit stating the value, read under its heading; its passage
+            (f"{_context(hits[c.hit], c.unit)}\n{c.text}", _passage(hits[c.hit]).casefold())
+            for c in candidates
+            if value.search(c.text)
         ]
         out = []
         for part in asking:
             named = sum_of(part) if value is SUM_STATED else None
-            of_it = [read for read in stating if named is None or named.search(read)]
+            # A name of several words the part uses inside it ("the *Resident Architect*
+            # service") is held by the passage stating the figure, or its document.
+            names = [m.group() for m in NAME_RUN.finditer(part) if m.start() > 0]
+            of_it = [
+                read
+                for read, passage in stating
+                if (named is None or named.search(read))
+                and all(n.casefold() in passage for n in names)
+            ]
             # The part read with the scene it is set in, or alone: "My dad just passed
             # away. How many days off can I take?" is answered by "ten days of
             # bereavement leave", which holds none of the scene's words.
@@ -886,6 +897,11 @@ def _repeats(cand: Candidate, chosen: Candidate) -> bool:
 def _compact(cand: Candidate) -> bool:
     """A headed list shown as its heads only: its items' explanations are not quoted."""
     return cand.kind == "list" and shown(cand.text) != cand.text
+
+
+def _passage(hit: Hit) -> str:
+    """A passage with its document's name and heading trail."""
+    return f"{document_label(hit)} {hit.chunk.section}\n{hit.chunk.text}"
 
 
 def _norm(text: str) -> str:

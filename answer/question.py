@@ -25,6 +25,7 @@ __all__ = [
     "DAY_STATED",
     "EMAIL_STATED",
     "KIND_VALUE",
+    "NAME_RUN",
     "PREFER",
     "Asked",
     "analyse",
@@ -46,6 +47,7 @@ _PERIOD = r"(?:minute|hour|day|week|month|quarter|year|business day|working day)
 _UNIT = rf"(?:{_PERIOD}s?|mins?|hrs?|wks?|yrs?)"
 _EMAIL = r"[\w.+-]+@[\w-]+\.[\w.]+"
 EMAIL_STATED = re.compile(_EMAIL)  # an e-mail address
+NAME_RUN = re.compile(r"\b[A-Z][a-zA-Z]+(?:\s+[A-Z][a-zA-Z]+)+")  # capitalised words in a row
 # A time of day: "8:30am", "7 p.m.", "15:00 UTC", "noon".
 _CLOCK = r"\b\d{1,2}(?::[0-5]\d)?\s?(?:am|pm|a\.m\.|p\.m\.)(?!\w)|\b\d{1,2}:[0-5]\d\b|\b(?:noon|midnight)\b"
 CLOCK_STATED = re.compile(_CLOCK, re.I)
@@ -424,7 +426,7 @@ def _shared(
     in its text: a name the documents share ("*Northwind Health*'s nursing care" names the
     insurer both plans are from, not the "Northwind Health Plus" plan its title holds)."""
     out: set[int] = set()
-    for run in _RUN.findall(question):
+    for run in NAME_RUN.findall(question):
         words = run.split()
         # The whole run, or without its first word ("*Does* Northwind Health cover ...")
         for name in (" ".join(words), " ".join(words[1:])):
@@ -436,9 +438,6 @@ def _shared(
                 out |= held
                 break
     return out
-
-
-_RUN = re.compile(r"\b[A-Z][a-zA-Z]+(?:\s+[A-Z][a-zA-Z]+)+")  # capitalised words in a row
 
 
 def _versioned(question: str, hits: list[Hit]) -> set[int]:

@@ -1593,3 +1593,26 @@ def test_a_unit_that_only_repeats_the_question_is_not_quoted() -> None:
     )
     assert "Cloud Access Control Policy" not in quoted
     assert "Policy Owner: Head of Security" in quoted
+
+
+def test_a_figure_for_a_thing_the_question_names_must_come_from_a_passage_naming_it() -> None:
+    """A sum about another offering ("$120 per user per year" of a renewal) does not
+    state what "the *Resident Architect* service" costs: the page naming it gives none."""
+    offering = (
+        "Resident Architect\n\nResident Architect is a paid offering available to all "
+        "customers, typically leveraged by large enterprises."
+    )
+    renewal = (
+        "Renewals\n\nThe customer price per user per year on a renewal stays the same: "
+        "the cost is $120 per user per year."
+    )
+    hits = _hits([("ps.md", "Offerings", offering), ("faq.md", "Deal desk FAQ", renewal)])
+    draft = _run("What does the Resident Architect service cost a customer per year?", hits)
+    assert draft.refused and draft.reason == "no passage states the figure asked for"
+    # The same figure on the page that names the service states it.
+    named = renewal.replace("The customer price", "The Resident Architect price")
+    draft = _run(
+        "What does the Resident Architect service cost a customer per year?",
+        _hits([("ps.md", "Offerings", offering), ("faq.md", "Deal desk FAQ", named)]),
+    )
+    assert not draft.refused and any("$120" in s.text for s in draft.sentences)
