@@ -623,14 +623,15 @@ class ExtractiveAnswerer:
         out = []
         for part in asking:
             named = sum_of(part) if value is SUM_STATED else None
-            # A name of several words the part uses inside it ("the *Resident Architect*
-            # service") is held by the passage stating the figure, or its document.
-            names = [m.group() for m in NAME_RUN.finditer(part) if m.start() > 0]
+            # Each word of a name of several words the part uses inside it ("the
+            # *Resident Architect* service") is held by the passage stating the figure, or
+            # its document.
+            names = [w for m in NAME_RUN.finditer(part) if m.start() > 0 for w in m.group().split()]
             of_it = [
                 read
                 for read, passage in stating
                 if (named is None or named.search(read))
-                and all(n.casefold() in passage for n in names)
+                and all(re.search(rf"\b{re.escape(n.casefold())}\b", passage) for n in names)
             ]
             # The part read with the scene it is set in, or alone: "My dad just passed
             # away. How many days off can I take?" is answered by "ten days of
