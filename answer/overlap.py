@@ -30,8 +30,13 @@ FILLER = re.compile(
 
 IRREGULAR = Path(__file__).parent / "data" / "irregular.json"  # tools/build_opposites.py
 # Forms the stemmer keeps apart that name one thing: "what *percentage* ..." is answered
-# by "32.9 *%* of the eligible voting population" (a "%" is read as the word "percent").
-SAME_AS = {"percentage": "percent", "percentages": "percent"}
+# by "32.9 *%* of the eligible voting population" (a "%" is read as the word "percent"),
+# "Skilled nursing stay *cap*?" by "a *maximum* of 100 days".
+SAME_AS = {
+    "percentage": "percent",
+    "percentages": "percent",
+    **{w: "maximum" for w in ("cap", "caps", "capped")},
+}
 PERCENT = ("%", " percent ")
 
 

@@ -20,6 +20,8 @@ OVERLAP = Overlap(Bm25Encoder())
         ("longest", "long"),  # regular degrees
         ("larger", "large"),
         ("older", "old"),  # a degree WordNet also lists as a lemma of its own
+        ("cap", "maximum"),  # one thing the stemmer keeps apart
+        ("capped", "maximum"),
     ],
 )
 def test_a_form_matches_its_base(asked: str, written: str) -> None:
