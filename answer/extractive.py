@@ -612,7 +612,8 @@ class ExtractiveAnswerer:
         value: re.Pattern[str],
     ) -> list[str]:
         """Of ``asking``, the parts no unit stating ``value`` holds ``SUM_COVER`` of (the
-        part's terms with the question's scene, or without it)."""
+        part's terms with the question's scene, or without it), counting only units from
+        passages that hold each word of a name of several capitalised words the part uses."""
         if not asking:
             return []
         stating = [  # each unit stating the value, read under its heading; its passage
@@ -626,7 +627,7 @@ class ExtractiveAnswerer:
             # Each word of a name of several words the part uses inside it ("the
             # *Resident Architect* service") is held by the passage stating the figure, or
             # its document.
-            names = [w for m in NAME_RUN.finditer(part) if m.start() > 0 for w in m.group().split()]
+            names = [w for run in _name_runs(part) for w in run]
             of_it = [
                 read
                 for read, passage in stating
@@ -736,7 +737,6 @@ class ExtractiveAnswerer:
                 overlap = self.overlap.coverage(q_terms, f"{_context(hit, unit)}\n{quote}")
                 if overlap <= 0 or self.overlap.terms(quote) <= q_terms:
                     continue  # shares nothing, or says nothing the question does not
-
                 bonus = sum(
                     KIND_BONUS
                     for k in kinds
@@ -898,6 +898,20 @@ def _repeats(cand: Candidate, chosen: Candidate) -> bool:
 def _compact(cand: Candidate) -> bool:
     """A headed list shown as its heads only: its items' explanations are not quoted."""
     return cand.kind == "list" and shown(cand.text) != cand.text
+
+
+def _name_runs(part: str) -> list[list[str]]:
+    """The names of several capitalised words a part uses, as words; a part's first word
+    is capitalised whatever it is ("*Does* Northwind Standard cover …" names "Northwind
+    Standard")."""
+    out = []
+    for match in NAME_RUN.finditer(part):
+        words = match.group().split()
+        if match.start() == 0:
+            words = words[1:]
+        if len(words) > 1:
+            out.append(words)
+    return out
 
 
 def _passage(hit: Hit) -> str:

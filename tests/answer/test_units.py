@@ -7,7 +7,7 @@ import numpy as np
 from answer.answerability import FEATURES, Model
 from answer.assemble import display
 from answer.drafts import Draft
-from answer.extractive import Candidate, ExtractiveAnswerer, _valued
+from answer.extractive import Candidate, ExtractiveAnswerer, _name_runs, _valued
 from answer.overlap import Overlap
 from answer.question import (
     DAY_STATED,
@@ -1616,3 +1616,13 @@ def test_a_figure_for_a_thing_the_question_names_must_come_from_a_passage_naming
         _hits([("ps.md", "Offerings", offering), ("faq.md", "Deal desk FAQ", named)]),
     )
     assert not draft.refused and any("$120" in s.text for s in draft.sentences)
+
+
+def test_a_name_of_several_capitalised_words_is_read_past_the_first_word() -> None:
+    """A part's first word is capitalised whatever it is: "Does Northwind Standard …"
+    names "Northwind Standard"; one capitalised word alone is no such name."""
+    assert _name_runs("Does Northwind Standard cover LASIK") == [["Northwind", "Standard"]]
+    assert _name_runs("What does the Resident Architect service cost") == [
+        ["Resident", "Architect"]
+    ]
+    assert _name_runs("What does the MetLife dental plan pay") == []
