@@ -172,7 +172,7 @@ class ExtractiveAnswerer:
         """What changes answers: part of the cache key (the units version moves with the
         selection rules, so cached answers of older rules expire)."""
         return (
-            f"extractive:units-v44:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
+            f"extractive:units-v45:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
             f":answerability={self.model.digest()}"
         )
 
@@ -212,7 +212,16 @@ class ExtractiveAnswerer:
             cand.similarity = float(np.dot(vec, query_vector))
             cand.score += 0.5 * cand.similarity
         top.sort(key=lambda c: (-c.score, c.hit, c.start))
-        top = [_with_list(c, candidates) for c in top]
+        listed = [_with_list(c, candidates) for c in top]
+        # A lead-in quoted as its list keeps its rank, and the list is judged by its own
+        # text where that is closer to the question: "These include but are not limited
+        # to:" says nothing of "supplements", its item "Food and supplements" does.
+        swapped = [c for c, lead_in in zip(listed, top, strict=True) if c is not lead_in]
+        if swapped:
+            vectors = self.vectors.embed([c.text for c in swapped])
+            for cand, vec in zip(swapped, vectors, strict=True):
+                cand.similarity = max(cand.similarity, float(np.dot(vec, query_vector)))
+        top = listed
         best = top[0]
         part_terms = [self.overlap.question_terms(p) for p in asked.parts]
         chosen, uncovered = self._choose(top, candidates, hits, asked, part_terms, scoped)

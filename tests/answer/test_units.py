@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from answer.answerability import FEATURES, Model
 from answer.assemble import display
@@ -1626,3 +1627,25 @@ def test_a_name_of_several_capitalised_words_is_read_past_the_first_word() -> No
         ["Resident", "Architect"]
     ]
     assert _name_runs("What does the MetLife dental plan pay") == []
+
+
+def test_a_lead_in_quoted_as_its_list_is_judged_by_the_list() -> None:
+    """The lead-in "These include but are not limited to:" ranks first and is quoted as
+    its list; the confidence reads how close the list is to the question, not how close
+    its bare lead-in is."""
+    text = (
+        "What is Not Covered?\n\nThere is a list of things that are not covered. These "
+        "include but are not limited to:\n\n• Medical treatments and procedures\n\n• Food "
+        "and supplements"
+    )
+    question = "Can I put supplements or a medical procedure on PerksPlus?"
+    answerer = _answerer()
+    vector = np.asarray(answerer.embedder.embed([question])[0])
+    draft = answerer.answer(question, _hits([("perks.pdf", "PerksPlus", text)]), vector)
+    quoted = [s.text for s in draft.sentences]
+    assert any(q.startswith("These include") and "Food and supplements" in q for q in quoted)
+    listed = next(q for q in quoted if q.startswith("These include"))
+    lead_in = "These include but are not limited to:"
+    own, bare = (float(np.dot(v, vector)) for v in answerer.embedder.embed([listed, lead_in]))
+    assert draft.features is not None
+    assert draft.features["similarity"] == pytest.approx(max(own, bare))
