@@ -35,7 +35,6 @@ from answer.question import (
     EMAIL_STATED,
     FIGURE_STATED,
     KIND_VALUE,
-    NAME_RUN,
     PREFER,
     SUM_STATED,
     VALUE_ASKED,
@@ -44,6 +43,7 @@ from answer.question import (
     analyse,
     document_label,
     meets,
+    name_runs,
     named_documents,
     scope_names,
     set_aside,
@@ -636,7 +636,7 @@ class ExtractiveAnswerer:
             # Each word of a name of several words the part uses inside it ("the
             # *Resident Architect* service") is held by the passage stating the figure, or
             # its document.
-            names = [w for run in _name_runs(part) for w in run]
+            names = [w for run in name_runs(part) for w in run]
             of_it = [
                 read
                 for read, passage in stating
@@ -907,20 +907,6 @@ def _repeats(cand: Candidate, chosen: Candidate) -> bool:
 def _compact(cand: Candidate) -> bool:
     """A headed list shown as its heads only: its items' explanations are not quoted."""
     return cand.kind == "list" and shown(cand.text) != cand.text
-
-
-def _name_runs(part: str) -> list[list[str]]:
-    """The names of several capitalised words a part uses, as words; a part's first word
-    is capitalised whatever it is ("*Does* Northwind Standard cover …" names "Northwind
-    Standard")."""
-    out = []
-    for match in NAME_RUN.finditer(part):
-        words = match.group().split()
-        if match.start() == 0:
-            words = words[1:]
-        if len(words) > 1:
-            out.append(words)
-    return out
 
 
 def _passage(hit: Hit) -> str:

@@ -25,12 +25,12 @@ __all__ = [
     "DAY_STATED",
     "EMAIL_STATED",
     "KIND_VALUE",
-    "NAME_RUN",
     "PREFER",
     "Asked",
     "analyse",
     "identifiers",
     "meets",
+    "name_runs",
     "named_documents",
     "naming",
     "scope_names",
@@ -414,6 +414,20 @@ def named_documents(question: str, hits: list[Hit], terms: Callable[[str], set[i
     scope = {t for t in wanted if 0 < sum(t in label for label in labels) < len(labels)}
     scope -= _shared(question, hits, labels, terms)
     return named | {i for i, label in enumerate(labels) if label & scope}
+
+
+def name_runs(part: str) -> list[list[str]]:
+    """The names of several capitalised words a part uses, as words; a part's first word
+    is capitalised whatever it is ("*Does* Northwind Standard cover …" names "Northwind
+    Standard")."""
+    out = []
+    for match in NAME_RUN.finditer(part):
+        words = match.group().split()
+        if match.start() == 0:
+            words = words[1:]
+        if len(words) > 1:
+            out.append(words)
+    return out
 
 
 def _shared(

@@ -8,7 +8,7 @@ import pytest
 from answer.answerability import FEATURES, Model
 from answer.assemble import display
 from answer.drafts import Draft
-from answer.extractive import Candidate, ExtractiveAnswerer, _name_runs, _valued
+from answer.extractive import Candidate, ExtractiveAnswerer, _valued
 from answer.overlap import Overlap
 from answer.question import (
     DAY_STATED,
@@ -17,6 +17,7 @@ from answer.question import (
     analyse,
     identifiers,
     meets,
+    name_runs,
     named_documents,
     naming,
     scope_names,
@@ -1622,11 +1623,9 @@ def test_a_figure_for_a_thing_the_question_names_must_come_from_a_passage_naming
 def test_a_name_of_several_capitalised_words_is_read_past_the_first_word() -> None:
     """A part's first word is capitalised whatever it is: "Does Northwind Standard …"
     names "Northwind Standard"; one capitalised word alone is no such name."""
-    assert _name_runs("Does Northwind Standard cover LASIK") == [["Northwind", "Standard"]]
-    assert _name_runs("What does the Resident Architect service cost") == [
-        ["Resident", "Architect"]
-    ]
-    assert _name_runs("What does the MetLife dental plan pay") == []
+    assert name_runs("Does Northwind Standard cover LASIK") == [["Northwind", "Standard"]]
+    assert name_runs("What does the Resident Architect service cost") == [["Resident", "Architect"]]
+    assert name_runs("What does the MetLife dental plan pay") == []
 
 
 def test_a_lead_in_quoted_as_its_list_is_judged_by_the_list() -> None:
