@@ -625,23 +625,26 @@ class ExtractiveAnswerer:
         passages that hold each word of a name of several capitalised words the part uses."""
         if not asking:
             return []
-        stating = [  # each unit stating the value, read under its heading; its passage
-            (f"{_context(hits[c.hit], c.unit)}\n{c.text}", _passage(hits[c.hit]).casefold())
+        stating = [  # each unit stating the value, read under its heading; its hit
+            (f"{_context(hits[c.hit], c.unit)}\n{c.text}", c.hit)
             for c in candidates
             if value.search(c.text)
         ]
+        passages = {i: _passage(hits[i]) for _, i in stating}
         out = []
         for part in asking:
             named = sum_of(part) if value is SUM_STATED else None
             # Each word of a name of several words the part uses inside it ("the
             # *Resident Architect* service") is held by the passage stating the figure, or
             # its document.
-            names = [w for run in name_runs(part) for w in run]
+            names = [
+                re.compile(rf"\b{re.escape(w.casefold())}\b")
+                for run in name_runs(part)
+                for w in run
+            ]
+            naming = {i for i, p in passages.items() if all(n.search(p) for n in names)}
             of_it = [
-                read
-                for read, passage in stating
-                if (named is None or named.search(read))
-                and all(re.search(rf"\b{re.escape(n.casefold())}\b", passage) for n in names)
+                read for read, i in stating if (named is None or named.search(read)) and i in naming
             ]
             # The part read with the scene it is set in, or alone: "My dad just passed
             # away. How many days off can I take?" is answered by "ten days of
@@ -910,8 +913,8 @@ def _compact(cand: Candidate) -> bool:
 
 
 def _passage(hit: Hit) -> str:
-    """A passage with its document's name and heading trail."""
-    return f"{document_label(hit)} {hit.chunk.section}\n{hit.chunk.text}"
+    """A passage with its document's name and heading trail, case-folded."""
+    return f"{document_label(hit)} {hit.chunk.section}\n{hit.chunk.text}".casefold()
 
 
 def _norm(text: str) -> str:
