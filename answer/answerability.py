@@ -205,6 +205,26 @@ def _measures(question: str) -> frozenset[int]:
     )
 
 
+# A yes/no question is answered by the opposite of what it ends on as much as by that
+# word: "Is reading the guidelines *optional*?" by "It is *mandatory*", "As a new
+# engineer, is it *optional*?" too. An opposite elsewhere still marks a near miss: "Does
+# the *long*-term policy replace my salary?" is not answered by the short-term one.
+POLAR = re.compile(
+    r"(?:^|,\s*)(?:is|are|was|were|does|do|did|can|could|will|would|should|must|may|has|have)\b",
+    re.I,
+)
+
+
+def _polar_ends(parts: Sequence[str]) -> frozenset[int]:
+    """The terms of the last word of each part that asks yes or no."""
+    return frozenset(
+        t
+        for p in parts
+        if POLAR.search(p) and p.split()
+        for t in to_base(_encoder().terms(p.split()[-1]))
+    )
+
+
 def features(ev: Evidence) -> dict[str, float]:
     """The model's inputs for one draft (all corpus-independent). Negations and numbers
     are read from the parts that ask (``analyse``), not from a sentence that sets the
@@ -220,7 +240,9 @@ def features(ev: Evidence) -> dict[str, float]:
     missing = ev.q_terms - ev.sentence_terms
     long_question = len(ev.q_terms) >= 3
     numbers = set(NUMBER.findall(asking)) | (q_words & NUMBER_WORDS)
-    names = {ACRONYM_PLURAL.sub(r"\1", x) for x in scope_names(q)}
+    # Names, like numbers, of the parts that ask: "I just joined in *June*. Am I on
+    # four-day weeks right away?" needs no passage naming June.
+    names = {ACRONYM_PLURAL.sub(r"\1", x) for p in asked.parts for x in scope_names(p)}
     neg_q, neg_s = bool(NEGATION.search(main)), bool(NEGATION.search(read))
     measures = _measures(asking)
     n = max(1, len(ev.q_terms))
@@ -244,7 +266,7 @@ def features(ev: Evidence) -> dict[str, float]:
         "opposite_word": float(
             any(
                 (opposites.get(t, frozenset()) & ev.sentence_terms) - ev.q_terms
-                for t in missing - measures
+                for t in missing - measures - _polar_ends(asked.parts)
             )
         ),
         "one_term_missing_sentence": float(long_question and len(missing) == 1),

@@ -309,11 +309,22 @@ _OPENING = (
     ("date", re.compile(r"^when\b", re.I)),
 )
 _TOPICAL = frozenset({"amount", "exclusion", "list"})
+# A part asking what something does *not* do ("which visits does it *not* apply to?") asks
+# for an exclusion, as does "when" asked with a negation ("*When won't* the plan pay for
+# testing?", "When does the protection *not* apply?"): the cases, not a date.
+_NOT_ASKED = re.compile(
+    r"\b(?:does|do|did|is|are|will|would|can|could|should)\s+(?:[\w-]+\s+){0,3}not\b", re.I
+)
+_NEGATED = re.compile(r"\bnot\b|n't\b", re.I)
 
 
 def _kind(part: str) -> str:
     main = _CONDITION.sub("", part) or part
     found = next((name for name, pattern in _KINDS if pattern.search(main)), "")
+    if found in ("", "list") and _NOT_ASKED.search(main):
+        found = "exclusion"
+    if re.match(r"when\b", main, re.I) and _NEGATED.search(main):
+        return "exclusion"
     if found in _TOPICAL:
         return next((name for name, pattern in _OPENING if pattern.search(main)), found)
     return found
@@ -321,8 +332,11 @@ def _kind(part: str) -> str:
 
 # A part that only sets the scene ("I'm on the Standard plan", "My manager is away") is
 # context for the other parts, not a question of its own.
+# "As a new engineer, is reading the guidelines optional?" asks, after its comma.
 _STATEMENT = re.compile(
-    r"^(?:i|i'm|i am|i've|i have|i'll|i will|we|we're|my|our|as an?)\b"
+    r"^(?:i|i'm|i am|i've|i have|i'll|i will|we|we're|my|our)\b"
+    r"|^as an?\b(?![^,]*,\s*(?:what|who|whom|how|which|where|when|why|is|are|am|can|could"
+    r"|do|does|should|will|would|may|must)\b)"
     r"|^(?:will|would|can|could|should|may|might|must) (?:be|have|need|not)\b",
     re.I,
 )

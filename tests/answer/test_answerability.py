@@ -128,7 +128,7 @@ def test_an_opposite_the_question_itself_uses_is_no_mismatch() -> None:
 def test_the_measure_a_how_question_asks_for_is_not_an_opposite() -> None:
     sentence = "Demos should be short and easy to prepare for."
     assert features(_evidence("How long should my demo be?", sentence))["opposite_word"] == 0
-    assert features(_evidence("Should my demo be long?", sentence))["opposite_word"] == 1
+    assert features(_evidence("Which demos run long?", sentence))["opposite_word"] == 1
 
 
 def test_a_negation_that_only_sets_the_scene_does_not_negate_the_question() -> None:
@@ -261,6 +261,30 @@ def test_a_word_starting_a_later_sentence_is_no_name() -> None:
     assert (
         features(_evidence(asked, "Order a laptop from the list."))["names_missing_sentence"] == 0
     )
+
+
+def test_a_name_in_the_scene_a_question_sets_is_not_asked_about() -> None:
+    """ "I just joined in *June*." says when, it names nothing a passage must hold; a name in
+    the part that asks still counts."""
+    sentence = "Summer hours run from May 1 through August 31."
+    scene = features(_evidence("I just joined in June. Am I on summer hours right away?", sentence))
+    assert scene["names_missing_sentence"] == 0
+    asked = features(_evidence("Are summer hours different in Lisbon?", sentence))
+    assert asked["names_missing_sentence"] == 1
+
+
+def test_a_yes_no_question_is_answered_by_the_opposite_word() -> None:
+    """ "Is reading the guidelines *optional*?" is answered by "It is *mandatory* ..."; a
+    question asking what, not whether, still flags the opposite."""
+    sentence = "It is mandatory for a software engineer to have read the guidelines."
+    for polar in (
+        "Is reading the secure coding guidelines optional?",
+        "As a new engineer, is reading the guidelines optional, and what comes after?",
+    ):
+        assert features(_evidence(polar, sentence))["opposite_word"] == 0, polar
+    assert features(_evidence("Which guidelines are optional?", sentence))["opposite_word"] == 1
+    short = "Demos should be short and easy to prepare for."
+    assert features(_evidence("Should my demo be long?", short))["opposite_word"] == 0
 
 
 RARE_SENSES = [

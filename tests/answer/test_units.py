@@ -382,6 +382,25 @@ def test_a_scene_setting_statement_is_context_not_a_part() -> None:
     assert asked.parts == ("What conditions must I meet",)
     assert asked.kinds == ("list",)
     assert analyse("What can't I claim under PerksPlus?").kinds == ("exclusion",)
+    # "As a ..." sets the scene only where no question follows its comma.
+    asked = analyse("As a new engineer, is reading the guidelines optional, and what comes after?")
+    assert asked.parts == (
+        "As a new engineer, is reading the guidelines optional",
+        "what comes after",
+    )
+    assert analyse("As a new hire on the Design team. Which laptop do I get?").parts == (
+        "Which laptop do I get",
+    )
+
+
+def test_a_question_asking_what_does_not_apply_asks_for_exclusions() -> None:
+    """ "Which visits does it *not* apply to?" and "*When won't* the plan pay?" ask for the
+    cases left out (units stating an exclusion are preferred), not for a list or a date."""
+    assert analyse("Which kinds of visits does the copay not apply to?").kinds == ("exclusion",)
+    assert analyse("When won't the plan pay for psychological testing?").kinds == ("exclusion",)
+    assert analyse("When does the balance billing protection NOT apply?").kinds == ("exclusion",)
+    assert analyse("When does the protection apply?").kinds == ("date",)
+    assert analyse("Which kinds of visits does the copay apply to?").kinds == ("list",)
 
 
 def test_the_list_a_sentence_introduces_follows_it() -> None:
