@@ -115,6 +115,8 @@ WHICH = re.compile(r"\b(?:which|what)\s+([a-z]\w*)", re.I)
 ASKS_QUESTIONS = re.compile(
     r"\bquestions?\b|\bask (?:myself|yourself|ourselves|themselves)\b", re.I
 )
+# A part asking whether: "*Is there* a budget", "*Do* mentors get a stipend".
+WHETHER = re.compile(r"^(?:is|are|do|does|can|will|would|could)\b", re.I)
 # A unit announcing what follows ("use the formula below") needs the units after it.
 FORWARD = re.compile(r"\b(?:below|the following|as follows)\b|:\s*$", re.I)
 # A sentence opening with a word that points back needs the sentence before it.
@@ -172,7 +174,7 @@ class ExtractiveAnswerer:
         """What changes answers: part of the cache key (the units version moves with the
         selection rules, so cached answers of older rules expire)."""
         return (
-            f"extractive:units-v46:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
+            f"extractive:units-v47:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
             f":answerability={self.model.digest()}"
         )
 
@@ -229,6 +231,18 @@ class ExtractiveAnswerer:
         unstated = self._quoted_sums(asked, part_terms, unstated, chosen, hits)
         uncovered += [p for p in unstated if p not in uncovered]
         uncovered = [p for p in uncovered if p not in asked.told]  # a statement asks nothing
+        # "Is there an events budget for the cohort, and how much is it?" where no passage
+        # states the sum (read with the whole question: "it" is the budget): the
+        # documents describe no such budget, and the yes/no part answered with sentences
+        # on the topic would only seem to say there is one.
+        amounts = {p for p, k in zip(asked.parts, asked.kinds, strict=True) if k == "amount"}
+        if (
+            uncovered
+            and set(uncovered) <= amounts
+            and all(p in uncovered or WHETHER.match(p) for p in asked.parts)
+            and self._stated_apart(asked, hits, candidates, [" ".join(asked.parts)], SUM_STATED)
+        ):
+            return Draft(refused=True, reason="no passage states the figure asked for")
         chosen.sort(key=lambda c: (c.hit != best.hit, c.hit, c.start))  # best chunk first
         values = features(
             self._evidence(question, q_terms, best, hits, _value_coverage(self, asked, candidates))

@@ -1667,3 +1667,26 @@ def test_a_lead_in_quoted_as_its_list_is_judged_by_the_list() -> None:
     own, bare = (float(np.dot(v, vector)) for v in answerer.embedder.embed([listed, lead_in]))
     assert draft.features is not None
     assert draft.features["similarity"] == pytest.approx(max(own, bare))
+
+
+def test_whether_and_how_much_with_no_sum_stated_is_refused() -> None:
+    """ "Is there an events budget, and how much is it?" where the passages state no sum: the
+    documents describe no such budget, so the answer is a refusal, not sentences on the
+    topic with "the documents don't say how much"."""
+    text = (
+        "The cohort is an employee-led group for members of the community. "
+        "Members are welcome to start events such as coffee chats or lunches."
+    )
+    chunks = [("cohort.md", "Employee cohort", text)]
+    draft = _run("Is there an events budget for the cohort, and how much is it?", _hits(chunks))
+    assert draft.refused and draft.reason == "no passage states the figure asked for"
+    # The same passages still answer a question that asks how much and something else.
+    draft = _run("Who runs the cohort events, and how much is the budget?", _hits(chunks))
+    assert not draft.refused
+    # With the sum stated, the question is answered.
+    stated = text + " Each cohort has an events budget of $500 per quarter."
+    found = _answer(
+        "Is there an events budget for the cohort, and how much is it?",
+        [("cohort.md", "Employee cohort", stated)],
+    )
+    assert any("$500" in q for q in found)
