@@ -174,7 +174,7 @@ class ExtractiveAnswerer:
         """What changes answers: part of the cache key (the units version moves with the
         selection rules, so cached answers of older rules expire)."""
         return (
-            f"extractive:units-v47:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
+            f"extractive:units-v48:max={self.cfg.max_sentences}:model={self.embedder.model_id}"
             f":answerability={self.model.digest()}"
         )
 
@@ -232,15 +232,22 @@ class ExtractiveAnswerer:
         uncovered += [p for p in unstated if p not in uncovered]
         uncovered = [p for p in uncovered if p not in asked.told]  # a statement asks nothing
         # "Is there an events budget for the cohort, and how much is it?" where no passage
-        # states the sum (read with the whole question: "it" is the budget): the
-        # documents describe no such budget, and the yes/no part answered with sentences
-        # on the topic would only seem to say there is one.
+        # states the sum (read with the whole question: "it" is the budget) and the
+        # document answering states no sum at all: the documents describe no such budget,
+        # and the yes/no part answered with sentences on the topic would only seem to say
+        # there is one. A sum in that document in other words ("expense up to $1000" for
+        # "the yearly limit") may be the one asked for: the answer stands.
         amounts = {p for p, k in zip(asked.parts, asked.kinds, strict=True) if k == "amount"}
         if (
             uncovered
             and set(uncovered) <= amounts
             and all(p in uncovered or WHETHER.match(p) for p in asked.parts)
             and self._stated_apart(asked, hits, candidates, [" ".join(asked.parts)], SUM_STATED)
+            and not any(
+                SUM_STATED.search(h.chunk.text)
+                for h in hits
+                if h.chunk.doc_id == hits[best.hit].chunk.doc_id
+            )
         ):
             return Draft(refused=True, reason="no passage states the figure asked for")
         chosen.sort(key=lambda c: (c.hit != best.hit, c.hit, c.start))  # best chunk first
@@ -602,22 +609,27 @@ class ExtractiveAnswerer:
         # address likewise), "What time does the planning meeting start?" by its weekday,
         # nor "Which day of the week is the team meeting?" by "weekly". Passages of a
         # look-alike of the document the question names (``set_aside``) are not read for
-        # it: the other team's meeting day is no answer.
+        # it: the other team's meeting day is no answer. A day counts only in a unit
+        # holding ``SUM_COVER`` of the part's words (``_stated_apart``): "Which weekday is
+        # the TA team's meeting?" is not answered by the Monday another page's on-call
+        # shift starts on.
         read = [i for i in range(len(hits)) if i not in set_aside]
+        kept = [c for c in candidates if c.hit in read]
         for kind_asked, asks, holds in (
             ("contact", PHONE_ASKED, PHONE),
             ("contact", EMAIL_ASKED, EMAIL_STATED),
             ("date", CLOCK_ASKED, CLOCK_STATED),
             ("date", DAY_ASKED, DAY_STATED),
         ):
-            out += [
+            parts = [
                 p
                 for p, kind in zip(asked.parts, asked.kinds, strict=True)
-                if kind == kind_asked
-                and asks.search(p)
-                and p not in out
-                and not any(holds.search(hits[i].chunk.text) for i in read)
+                if kind == kind_asked and asks.search(p) and p not in out
             ]
+            if asks is DAY_ASKED:
+                out += self._stated_apart(asked, hits, kept, parts, holds)
+            else:
+                out += [p for p in parts if not any(holds.search(hits[i].chunk.text) for i in read)]
         asking = sum_parts(asked)
         if not asking:
             return out

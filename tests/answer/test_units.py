@@ -1690,3 +1690,27 @@ def test_whether_and_how_much_with_no_sum_stated_is_refused() -> None:
         [("cohort.md", "Employee cohort", stated)],
     )
     assert any("$500" in q for q in found)
+    # A sum the answering document states in other words than the question's may be the
+    # one asked for: answered, not refused.
+    other_words = text + " Members may expense up to $200 a year for cohort events."
+    draft = _run(
+        "Is there an events budget for the cohort, and what's the yearly limit?",
+        _hits([("cohort.md", "Employee cohort", other_words)]),
+    )
+    assert not draft.refused
+
+
+def test_a_day_asked_counts_only_in_a_unit_about_what_is_asked() -> None:
+    """ "Which weekday is the TA team's meeting?" is not answered by the Monday on which an
+    unrelated on-call shift starts (no look-alike document: a page on another topic); a
+    unit stating the meeting's day answers it."""
+    ta = "TA team meeting\n\nThe TA team meeting is held on a bi-weekly basis for announcements."
+    oncall = "On-call\n\nEach on-call shift is seven days long, starting Monday at 9AM UTC."
+    question = "Which weekday is the TA team's meeting held on?"
+    hits = _hits([("ta/index.md", "TA team", ta), ("eng/oncall.md", "On-call", oncall)])
+    draft = _run(question, hits)
+    assert draft.refused and draft.reason == "no passage states the figure asked for"
+    stated = ta.replace("on a bi-weekly basis", "every other Thursday")
+    hits = _hits([("ta/index.md", "TA team", stated), ("eng/oncall.md", "On-call", oncall)])
+    draft = _run(question, hits)
+    assert not draft.refused and "Thursday" in " ".join(s.text for s in draft.sentences)
