@@ -242,12 +242,12 @@ class ExtractiveAnswerer:
             uncovered
             and set(uncovered) <= amounts
             and all(p in uncovered or WHETHER.match(p) for p in asked.parts)
-            and self._stated_apart(asked, hits, candidates, [" ".join(asked.parts)], SUM_STATED)
             and not any(
                 SUM_STATED.search(h.chunk.text)
                 for h in hits
                 if h.chunk.doc_id == hits[best.hit].chunk.doc_id
             )
+            and self._stated_apart(asked, hits, candidates, [" ".join(asked.parts)], SUM_STATED)
         ):
             return Draft(refused=True, reason="no passage states the figure asked for")
         chosen.sort(key=lambda c: (c.hit != best.hit, c.hit, c.start))  # best chunk first
