@@ -614,7 +614,6 @@ class ExtractiveAnswerer:
         # the TA team's meeting?" is not answered by the Monday another page's on-call
         # shift starts on.
         read = [i for i in range(len(hits)) if i not in set_aside]
-        kept = [c for c in candidates if c.hit in read]
         for kind_asked, asks, holds in (
             ("contact", PHONE_ASKED, PHONE),
             ("contact", EMAIL_ASKED, EMAIL_STATED),
@@ -626,7 +625,8 @@ class ExtractiveAnswerer:
                 for p, kind in zip(asked.parts, asked.kinds, strict=True)
                 if kind == kind_asked and asks.search(p) and p not in out
             ]
-            if asks is DAY_ASKED:
+            if asks is DAY_ASKED and parts:
+                kept = [c for c in candidates if c.hit in read]
                 out += self._stated_apart(asked, hits, kept, parts, holds)
             else:
                 out += [p for p in parts if not any(holds.search(hits[i].chunk.text) for i in read)]

@@ -301,12 +301,13 @@ def unstated_sums(asked: Asked, passages: list[str]) -> list[str]:
     return sum_parts(asked)
 
 
+_WHEN = re.compile(r"^when\b", re.I)  # a part opening with "when"
 # The question word a part opens with says what it asks for, over a topic word later in
 # it: "*When* does the strike *price* get fixed?" asks for a date, "*Who* is responsible
 # for *exceptions*?" for a person. Only a contact ("Who do I email?") is more specific.
 _OPENING = (
     ("person", re.compile(r"^(?:who|whom)\b(?! (?:is|are) eligible| qualif| can)", re.I)),
-    ("date", re.compile(r"^when\b", re.I)),
+    ("date", _WHEN),
 )
 _TOPICAL = frozenset({"amount", "exclusion", "list"})
 # A part asking what something does *not* do ("which visits does it *not* apply to?") asks
@@ -323,7 +324,7 @@ def _kind(part: str) -> str:
     found = next((name for name, pattern in _KINDS if pattern.search(main)), "")
     if found in ("", "list") and _NOT_ASKED.search(main):
         found = "exclusion"
-    if re.match(r"when\b", main, re.I) and _NEGATED.search(main):
+    if _WHEN.match(main) and _NEGATED.search(main):
         return "exclusion"
     if found in _TOPICAL:
         return next((name for name, pattern in _OPENING if pattern.search(main)), found)
